@@ -1,0 +1,99 @@
+"""The audit administrator's browser of the full-process record (read and export only)."""
+
+from __future__ import annotations
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from zhifa.core.audit import record
+from zhifa.core.choices import AuditAction
+from zhifa.core.models import AuditEntry
+from zhifa.core.views import ObjectListView, PermissionMixin
+from zhifa.core.xlsx import xlsx_response
+
+
+class AuditFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("动作"))
+    username = django_filters.CharFilter(lookup_expr="iexact", label=_("用户名"))
+    object_type = django_filters.CharFilter(lookup_expr="iexact", label=_("对象类型"))
+    since = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__gte", label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__lte", label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["q", "action", "username", "object_type", "since", "until"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(object_repr__icontains=value) | Q(message__icontains=value) | Q(user_display__icontains=value)
+            | Q(request_id=value) | Q(ip=value)
+        )
+
+
+class AuditTable(tables.Table):
+    id = tables.Column(linkify=("core:audit_detail", {"pk": tables.A("pk")}), verbose_name="#")
+    occurred_local = tables.Column()
+    user_display = tables.Column()
+    action = tables.Column()
+    object_type = tables.Column()
+    object_repr = tables.Column()
+    ip = tables.Column()
+
+    class Meta:
+        model = AuditEntry
+        fields = ("id", "occurred_local", "user_display", "username", "action", "object_type", "object_repr", "ip")
+        order_by = ("-id",)
+
+
+class AuditListView(ObjectListView):
+    permission = "core.view_auditentry"
+    queryset = AuditEntry.objects.all()
+    filterset = AuditFilterSet
+    table = AuditTable
+    title = _("审计日志（全过程记录）")
+    export_url_name = "core:audit_export"
+    export_permission = "core.export_auditentry"
+    per_page = 50
+
+    def get_queryset(self, request):
+        return AuditEntry.objects.all()
+
+
+class AuditDetailView(PermissionMixin, View):
+    permission = "core.view_auditentry"
+
+    def get(self, request, pk):
+        return render(request, "core/audit_detail.html", {"object": get_object_or_404(AuditEntry, pk=pk)})
+
+
+@login_required
+def audit_export(request):
+    if not request.user.has_perm("core.export_auditentry"):
+        raise PermissionDenied
+    filterset = AuditFilterSet(request.GET, queryset=AuditEntry.objects.order_by("id"))
+    rows = filterset.qs.values_list(
+        "id", "occurred_at", "occurred_local", "username", "user_display", "ip", "request_id", "source", "action",
+        "object_type", "object_id", "object_repr", "message", "prev_hash", "hash", "algorithm",
+    )
+    headers = [
+        "序号", "时间(UTC)", "时间(北京)", "用户名", "姓名", "IP", "请求编号", "来源", "动作",
+        "对象类型", "对象编号", "对象", "说明", "前一条哈希", "哈希", "算法",
+    ]
+    data = [[r[0], r[1].isoformat(), *r[2:]] for r in rows.iterator()]
+    record(AuditAction.EXPORT, object_type="core.auditentry", message=f"导出审计日志 {len(data)} 条；条件：{request.GET.urlencode()}")
+    return xlsx_response("审计日志.xlsx", headers, data)

@@ -1,0 +1,17 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    TRANSITION = "transition", _("流转")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    DOCUMENT_ISSUE = "document_issue", _("文书签发")
+    TOKEN = "token", _("令牌签发")
+    SYSTEM = "system", _("系统")

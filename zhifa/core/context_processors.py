@@ -1,0 +1,30 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name, permission needed)
+NAV = [
+    (_("首页"), "home", None),
+    (_("企业"), "enterprises:enterprise_list", "enterprises.view_enterprise"),
+    (_("执法人员"), "orgs:officer_list", "orgs.view_officer"),
+    (_("执法证"), "orgs:certificate_list", "orgs.view_certificate"),
+    (_("装备"), "orgs:equipment_list", "orgs.view_equipment"),
+    (_("派驻与挂钩"), "orgs:assignment_list", "orgs.view_secondment"),
+    (_("人员配备"), "orgs:staffing", "orgs.view_staffing"),
+    (_("专家"), "experts:expert_list", "experts.view_expert"),
+    (_("板块"), "orgs:region_list", "orgs.view_region"),
+    (_("审计日志"), "core:audit_list", "core.view_auditentry"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, name, perm in NAV:
+        if perm is None or user.has_perm(perm):
+            try:
+                items.append({"label": label, "url": reverse(name), "name": name})
+            except Exception:  # an app's URLs not mounted (e.g. during partial set-up)
+                continue
+    return {"nav_items": items}

@@ -1,0 +1,116 @@
+"""Who may do what: every permission of the platform, declared in one place.
+
+Roles are fixed by the enforcement model (the law decides who may inspect and decide), so the
+role → permission map is code reviewed with the rest, not rows an administrator could quietly edit.
+Views and API endpoints declare the permission they need; ``RoleBackend`` answers Django's
+``user.has_perm`` from this map, so Django's admin, decorators and DRF all read the same source.
+
+Jurisdiction (which rows) is a separate question answered by ``RestrictedQuerySet.restrict``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.backends import ModelBackend
+
+from zhifa.core.roles import ADMIN_ROLES, BOARD_ROLES, BUSINESS_ROLES, DISTRICT_ROLES, Role
+
+R = Role
+ALL_BUSINESS = set(BUSINESS_ROLES)
+DISTRICT = set(DISTRICT_ROLES)
+REGISTRY_EDITORS = {R.DISTRICT_LEADER, R.BRIGADE_OFFICER, R.BOARD_LEADER, R.BOARD_OFFICER, R.SAFETY_MANAGER}
+CERTIFIED_POSTS = {R.DISTRICT_LEADER, R.BRIGADE_OFFICER, R.BOARD_LEADER, R.BOARD_OFFICER}
+
+PERMISSIONS: dict[str, set[str]] = {
+    # Organisation
+    "orgs.view_region": ALL_BUSINESS | {R.EXPERT, R.SYSTEM_ADMIN, R.SECURITY_ADMIN},
+    "orgs.change_region": {R.SYSTEM_ADMIN},
+    "orgs.view_officer": ALL_BUSINESS,
+    "orgs.add_officer": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    "orgs.change_officer": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    "orgs.import_officer": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    "orgs.export_officer": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    "orgs.view_personal_data": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    "orgs.view_certificate": ALL_BUSINESS,
+    "orgs.add_certificate": {R.DISTRICT_LEADER},
+    "orgs.change_certificate": {R.DISTRICT_LEADER},
+    "orgs.view_equipment": ALL_BUSINESS,
+    "orgs.add_equipment": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    "orgs.change_equipment": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    "orgs.view_secondment": ALL_BUSINESS,
+    "orgs.add_secondment": {R.DISTRICT_LEADER},
+    "orgs.change_secondment": {R.DISTRICT_LEADER},
+    "orgs.view_pairing": ALL_BUSINESS,
+    "orgs.add_pairing": {R.DISTRICT_LEADER},
+    "orgs.change_pairing": {R.DISTRICT_LEADER},
+    "orgs.view_staffing": ALL_BUSINESS,
+    # Experts
+    "experts.view_expertgroup": ALL_BUSINESS | {R.EXPERT},
+    "experts.change_expertgroup": {R.SYSTEM_ADMIN},
+    "experts.view_expert": ALL_BUSINESS | {R.EXPERT},
+    "experts.add_expert": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER},
+    "experts.change_expert": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER},
+    "experts.import_expert": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER},
+    "experts.export_expert": DISTRICT,
+    # Enterprises
+    "enterprises.view_industry": ALL_BUSINESS | {R.EXPERT, R.SYSTEM_ADMIN},
+    "enterprises.view_enterprise": ALL_BUSINESS,
+    "enterprises.add_enterprise": REGISTRY_EDITORS,
+    "enterprises.change_enterprise": REGISTRY_EDITORS,
+    "enterprises.import_enterprise": REGISTRY_EDITORS,
+    "enterprises.export_enterprise": ALL_BUSINESS,
+    "enterprises.override_class": CERTIFIED_POSTS,
+    "enterprises.view_classrule": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "enterprises.change_classrule": {R.SYSTEM_ADMIN},
+    "enterprises.add_classrule": {R.SYSTEM_ADMIN},
+    "enterprises.view_classruleset": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "enterprises.add_classruleset": {R.SYSTEM_ADMIN},
+    "enterprises.change_classruleset": {R.SYSTEM_ADMIN},
+    # The full-process record: read by the audit administrator only (三员 separation).
+    "core.view_auditentry": {R.AUDIT_ADMIN},
+    "core.export_auditentry": {R.AUDIT_ADMIN},
+    # Accounts: the system administrator manages them; only the security administrator sets roles.
+    "accounts.view_user": {R.SYSTEM_ADMIN, R.SECURITY_ADMIN},
+    "accounts.add_user": {R.SYSTEM_ADMIN},
+    "accounts.change_user": {R.SYSTEM_ADMIN},
+    "accounts.assign_role": {R.SECURITY_ADMIN},
+}
+
+
+def role_permissions(role: str) -> frozenset[str]:
+    return frozenset(perm for perm, roles in PERMISSIONS.items() if role in roles)
+
+
+_BY_ROLE = {role: role_permissions(role) for role in Role.values}
+
+
+class RoleBackend(ModelBackend):
+    """Authenticates like Django's ModelBackend; permissions come from the role alone."""
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        return set(_BY_ROLE.get(getattr(user_obj, "role", ""), frozenset()))
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return perm in self.get_all_permissions(user_obj, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        return any(p.startswith(app_label + ".") for p in self.get_all_permissions(user_obj))
+
+
+def is_district_wide(user) -> bool:
+    return getattr(user, "role", None) in DISTRICT_ROLES
+
+
+def is_board_bound(user) -> bool:
+    return getattr(user, "role", None) in BOARD_ROLES
+
+
+def is_admin(user) -> bool:
+    return getattr(user, "role", None) in ADMIN_ROLES

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from zhifa.enterprises import views
+
+urlpatterns = [
+    path("", views.EnterpriseListView.as_view(), name="enterprise_list"),
+    path("add/", views.EnterpriseEditView.as_view(), name="enterprise_add"),
+    path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
+    path("<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise_edit"),
+    path("<int:pk>/class/", views.EnterpriseOverrideView.as_view(), name="enterprise_override"),
+]

@@ -1,0 +1,187 @@
+"""Settings for Zhifa, read from the environment (see docs/operations.md).
+
+ZHIFA_DATABASE_URL   default sqlite:///./var/zhifa.sqlite3; postgres://user:pw@host:port/db for production
+ZHIFA_DATA_DIR       uploaded and generated files; default ./var/
+ZHIFA_SECRET_KEY     (or ZHIFA_SECRET_KEY_FILE); when absent a random key is created once in the data dir
+ZHIFA_DEBUG          off unless asked for
+ZHIFA_ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from zhifa.core.env import ConfigError, env, envbool, envint, envlist
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env("ZHIFA_DATA_DIR") or Path.cwd() / "var").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = envbool("ZHIFA_DEBUG", False)
+
+
+def _secret_key() -> str:
+    key = env("ZHIFA_SECRET_KEY")
+    if key:
+        if len(key) < 32:
+            raise ConfigError("ZHIFA_SECRET_KEY 太短：至少 32 个字符")
+        return key
+    # A single-machine install should start without ceremony, yet never with a key that is public:
+    # create a random one once, readable by this account only, and keep it beside the data.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = envlist("ZHIFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = envlist("ZHIFA_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_filters",
+    "django_tables2",
+    "zhifa.core",
+    "zhifa.accounts",
+    "zhifa.orgs",
+    "zhifa.experts",
+    "zhifa.enterprises",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "zhifa.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "zhifa.urls"
+WSGI_APPLICATION = "zhifa.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "zhifa.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+_db_url = env("ZHIFA_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'zhifa.sqlite3'}"
+try:
+    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=envint("ZHIFA_DB_CONN_MAX_AGE", 0))}
+except Exception as exc:  # dj_database_url raises several types for a malformed URL
+    raise ConfigError(f"ZHIFA_DATABASE_URL 无法解析：{exc}") from exc
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions take SQLite's write lock at BEGIN, so two writers never interleave
+    # a read of the audit chain's head with an append (see zhifa.core.audit).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = None
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["zhifa.core.permissions.RoleBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = DATA_DIR / "files"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+SESSION_COOKIE_AGE = envint("ZHIFA_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the cookie's age restarts with every request
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("ZHIFA_SECURE_COOKIES", not DEBUG and envbool("ZHIFA_HTTPS", False))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["zhifa.core.api_policy.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "zhifa.core.api_policy.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "zhifa.core.api_policy.exception_handler",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "执法一体化平台 API",
+    "DESCRIPTION": "安全生产执法一体化：板块、人员、专家、企业。所有数据按管辖范围过滤。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+DJANGO_TABLES2_TEMPLATE = "tables/table.html"
+DJANGO_TABLES2_PAGE_RANGE = 5
+
+# Audit chain: the digest to use (SM3 where OpenSSL provides it, see zhifa.core.crypto).
+ZHIFA_AUDIT_RETENTION_DAYS = max(184, envint("ZHIFA_AUDIT_RETENTION_DAYS", 184))
+ZHIFA_IMPORT_MAX_BYTES = envint("ZHIFA_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("ZHIFA_LOG_LEVEL", "WARNING")},
+}

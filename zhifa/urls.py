@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from zhifa.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("zhifa.accounts.urls")),
+    path("audit/", include(("zhifa.core.urls", "core"))),
+    path("orgs/", include(("zhifa.orgs.urls", "orgs"))),
+    path("experts/", include(("zhifa.experts.urls", "experts"))),
+    path("enterprises/", include(("zhifa.enterprises.urls", "enterprises"))),
+    path("api/v1/", include("zhifa.api_urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
