@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhifa.orgs",
     "zhifa.experts",
     "zhifa.enterprises",
+    "zhifa.demo",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -51,6 +52,16 @@ class PermissionMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def _url_if(user, url_name: str, permission: str) -> str:
+    """The URL of an action button, or "" when the user lacks the permission or the page is absent."""
+    if not url_name or not permission or not user.has_perm(permission):
+        return ""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return ""
+
+
 class ObjectListView(PermissionMixin, View):
     """A list page: filterset (search and filters), table (sorting, pagination), export link."""
 
@@ -82,13 +93,9 @@ class ObjectListView(PermissionMixin, View):
             "title": self.title or queryset.model._meta.verbose_name_plural,
             "table": table,
             "filterset": filterset,
-            "add_url_name": self.add_url_name if request.user.has_perm(self.add_permission) else "",
-            "export_url_name": self.export_url_name
-            if self.export_permission and request.user.has_perm(self.export_permission)
-            else "",
-            "import_url_name": self.import_url_name
-            if self.import_permission and request.user.has_perm(self.import_permission)
-            else "",
+            "add_url": _url_if(request.user, self.add_url_name, self.add_permission),
+            "export_url": _url_if(request.user, self.export_url_name, self.export_permission),
+            "import_url": _url_if(request.user, self.import_url_name, self.import_permission),
         }
         template = "generic/_table.html" if request.headers.get("HX-Request") else self.template_name
         return render(request, template, context)

@@ -19,9 +19,9 @@ class EnterpriseListView(ObjectListView):
     table = EnterpriseTable
     add_url_name = "enterprises:enterprise_add"
     add_permission = "enterprises.add_enterprise"
-    export_url_name = "enterprises:enterprise_export"
+    export_url_name = "io:enterprise_export"
     export_permission = "enterprises.export_enterprise"
-    import_url_name = "enterprises:enterprise_import"
+    import_url_name = "io:enterprise_import"
     import_permission = "enterprises.import_enterprise"
 
 
