@@ -43,7 +43,7 @@ ALLOWED_HOSTS = envlist("ZHIFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "tests
 CSRF_TRUSTED_ORIGINS = envlist("ZHIFA_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "zhifa.core.admin_site.ZhifaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
