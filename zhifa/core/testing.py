@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils import timezone
-from stdnum.cn import ric, uscc
 
 from zhifa.core.roles import Role
+from zhifa.core.validators import id_number_check_character, uscc_check_character
 from zhifa.orgs.choices import Employment, Post, RegionKind
 
 PASSWORD = "Zhifa-test-2026!"
@@ -27,13 +27,13 @@ _seq = itertools.count(1)
 def valid_uscc(n: int | None = None) -> str:
     n = next(_seq) if n is None else n
     body = f"91320412{n:09d}"  # 9: enterprise, 1: company; 320412 武进区
-    return body + uscc.calc_check_digit(body)
+    return body + uscc_check_character(body)
 
 
 def valid_id_number(n: int | None = None, birth: str = "19850101") -> str:
     n = next(_seq) if n is None else n
     body = f"320412{birth}{n % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + id_number_check_character(body)
 
 
 def make_district():
