@@ -187,3 +187,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("ZHIFA_LOG_LEVEL", "WARNING")},
 }
+CSRF_FAILURE_VIEW = "zhifa.core.views.csrf_failure"

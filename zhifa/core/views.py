@@ -185,3 +185,7 @@ def role_label(user) -> str:
         return Role(user.role).label
     except ValueError:
         return ""
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
