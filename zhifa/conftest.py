@@ -42,3 +42,25 @@ def web(client):
 def _fast_password_hasher(settings):
     """PBKDF2's deliberate slowness is for attackers, not for the suite's dozens of personas."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need PostgreSQL's concurrency: skip them on any other database."""
+    from django.db import connections
+
+    vendor = connections["default"].vendor
+    if vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL (database here: {vendor}); run `make test-pg`")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    where = f" on {db.get('HOST')}:{db.get('PORT')}" if db.get("HOST") else ""
+    engine = db["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {engine} {db.get('NAME')}{where} (tests marked postgres run only on postgresql)"
