@@ -1,7 +1,29 @@
 """The API under /api/v1/: one router, each app registering its resources."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework import permissions, routers
 
-router = DefaultRouter()
+from zhifa.enterprises.api.views import EnterpriseViewSet
+from zhifa.experts.api.views import ExpertGroupViewSet, ExpertViewSet
+from zhifa.orgs.api.views import CertificateViewSet, OfficerViewSet, RegionViewSet
+
+
+class APIRootView(routers.APIRootView):
+    """执法一体化平台 API：各资源的入口。所有数据按管辖范围过滤。"""
+
+    # The root lists links only; the role permissions apply to each resource behind it.
+    permission_classes = [permissions.IsAuthenticated]
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = APIRootView
+
+
+router = Router()
+router.register("regions", RegionViewSet)
+router.register("officers", OfficerViewSet)
+router.register("certificates", CertificateViewSet)
+router.register("expert-groups", ExpertGroupViewSet)
+router.register("experts", ExpertViewSet)
+router.register("enterprises", EnterpriseViewSet)
 
 urlpatterns = router.urls

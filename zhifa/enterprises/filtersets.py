@@ -16,7 +16,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     standardization_grade = django_filters.ChoiceFilter(choices=StandardizationGrade.choices, label=_("标准化等级"))
     operating_status = django_filters.ChoiceFilter(choices=OperatingStatus.choices, label=_("经营状态"))
     industry_code = django_filters.CharFilter(
-        field_name="industry_id", lookup_expr="startswith", label=_("行业代码（前缀）")
+        field_name="industry__code", lookup_expr="startswith", label=_("行业代码（前缀）")
     )
 
     class Meta:

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.enterprises.choices import EnforcementClass, OperatingStatus, Scale, Sector, StandardizationGrade
+from zhifa.enterprises.models import Enterprise
+from zhifa.orgs.models import Region
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索（名称、信用代码、法定代表人、地址）"))
+    board = django_filters.ModelChoiceFilter(queryset=Region.objects.boards(), label=_("板块"))
+    enforcement_class = django_filters.ChoiceFilter(choices=EnforcementClass.choices, label=_("执法类别"))
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("行业领域"))
+    scale = django_filters.ChoiceFilter(choices=Scale.choices, label=_("规模"))
+    standardization_grade = django_filters.ChoiceFilter(
+        choices=StandardizationGrade.choices, label=_("标准化等级")
+    )
+    operating_status = django_filters.ChoiceFilter(choices=OperatingStatus.choices, label=_("经营状态"))
+    industry_code = django_filters.CharFilter(method="filter_industry_code", label=_("行业代码（前缀）"))
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "q",
+            "board",
+            "enforcement_class",
+            "sector",
+            "scale",
+            "standardization_grade",
+            "operating_status",
+            "industry_code",
+        ]
+
+    def search(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(uscc__iexact=value)
+            | Q(legal_representative__icontains=value)
+            | Q(address__icontains=value)
+        )
+
+    def filter_industry_code(self, queryset, name, value: str):
+        value = value.strip().upper()
+        return queryset.filter(industry__code__startswith=value) if value else queryset

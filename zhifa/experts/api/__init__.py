@@ -1,0 +1,1 @@
+"""REST API of the expert pool: professional groups and experts."""

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from zhifa.experts.models import Expert, ExpertGroup
+from zhifa.orgs.api.common import CleanModelSerializer
+
+
+class ExpertGroupSerializer(serializers.ModelSerializer):
+    industry_prefixes = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        label=_("覆盖行业代码"),
+        help_text=_("GB/T 4754-2017 代码前缀"),
+    )
+
+    class Meta:
+        model = ExpertGroup
+        fields = ["id", "code", "name", "industry_prefixes", "topics", "description", "sort_order"]
+        read_only_fields = fields
+
+
+class ExpertSerializer(CleanModelSerializer):
+    """An expert. The phone is written in full and read back masked only."""
+
+    groups = serializers.PrimaryKeyRelatedField(
+        many=True,
+        allow_empty=False,
+        queryset=ExpertGroup.objects.all(),
+        label=_("专业组"),
+        help_text=_("专业组编号列表，至少一个"),
+    )
+    masked_phone = serializers.CharField(read_only=True, label=_("联系电话（打码）"))
+
+    class Meta:
+        model = Expert
+        fields = [
+            "id",
+            "name",
+            "employer",
+            "employer_uscc",
+            "title",
+            "qualifications",
+            "groups",
+            "active",
+            "phone",
+            "masked_phone",
+        ]
+        extra_kwargs = {"phone": {"write_only": True}}

@@ -1,0 +1,1 @@
+"""REST API of the organisation: regions, officers and their certificates."""
