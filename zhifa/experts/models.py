@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.audit import AuditedModel
@@ -56,6 +57,9 @@ class ExpertGroup(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("experts:group_detail", args=[self.pk])
+
     def covers(self, industry_code: str) -> bool:
         """Whether an enterprise of ``industry_code`` (2–4 digits) falls in this group's classes."""
         code = industry_code or ""
@@ -94,6 +98,9 @@ class Expert(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("experts:expert_detail", args=[self.pk])
 
     @property
     def masked_phone(self) -> str:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,9 @@ class Region(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:region_detail", args=[self.pk])
 
     @property
     def is_board(self) -> bool:
@@ -151,6 +155,9 @@ class Officer(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:officer_detail", args=[self.pk])
+
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
@@ -215,6 +222,9 @@ class Certificate(AuditedModel):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:officer_detail", args=[self.officer_id]) + "#certificates"
+
     def clean(self):
         validate_date_order(
             self.valid_from, self.valid_to, end_field="valid_to", start_label="有效期起", end_label="有效期至"
@@ -258,6 +268,9 @@ class Equipment(AuditedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.plate_number or self.serial_number}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:equipment_detail", args=[self.pk])
+
     def clean(self):
         if self.kind == EquipmentKind.VEHICLE and not self.plate_number.strip():
             raise ValidationError({"plate_number": _("执法车辆必须填写车牌号")})
@@ -287,6 +300,9 @@ class OfficerAssignment(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.officer} → {self.region}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:officer_detail", args=[self.officer_id]) + "#assignments"
 
     def is_active_on(self, on: date) -> bool:
         return self.start <= on and (self.end is None or self.end >= on)
