@@ -7,7 +7,7 @@ from rest_framework import serializers
 from zhifa.enterprises import services
 from zhifa.enterprises.choices import EnforcementClass
 from zhifa.enterprises.models import Enterprise, Industry
-from zhifa.orgs.api.common import CleanModelSerializer, Conflict, check_board, field_errors, request_user
+from zhifa.core.serializers import CleanModelSerializer, Conflict, check_board, field_errors, request_user
 from zhifa.orgs.models import Region
 
 

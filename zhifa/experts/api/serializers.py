@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from zhifa.experts.models import Expert, ExpertGroup
-from zhifa.orgs.api.common import CleanModelSerializer
+from zhifa.core.serializers import CleanModelSerializer
 
 
 class ExpertGroupSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from zhifa.orgs.api.common import (
+from zhifa.core.serializers import (
     CleanModelSerializer,
     ScopedPrimaryKeyRelatedField,
     can_view_personal_data,

@@ -6,9 +6,6 @@
 - ``ScopedPrimaryKeyRelatedField`` offers only rows in the user's jurisdiction;
 - ``check_board`` refuses a board outside a board-bound user's boards;
 - ``Conflict`` is the 409 for an edit made on a stale version.
-
-Kept here (orgs is the app every other one builds on) rather than in ``zhifa.core.api``, which this
-work does not own; it could move there unchanged.
 """
 
 from __future__ import annotations
