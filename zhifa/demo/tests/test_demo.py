@@ -1,0 +1,379 @@
+"""The demo district: the seed's arithmetic, valid identifiers, idempotence, accounts, the audit chain.
+
+The full demo (about 8,000 enterprises) is built once for the module, inside a transaction rolled back
+at the end, so the other test modules never see it; each test runs in a savepoint within it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from collections import Counter
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import F
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from stdnum.cn import ric, uscc
+
+from zhifa.accounts.models import User
+from zhifa.core import audit
+from zhifa.core.choices import AuditAction
+from zhifa.core.models import AuditEntry
+from zhifa.core.roles import ADMIN_ROLES, BOARD_ROLES, Role
+from zhifa.core.validators import validate_id_number, validate_uscc
+from zhifa.demo import data, identifiers
+from zhifa.enterprises.models import Classification, Enterprise
+from zhifa.enterprises.services import Classifier
+from zhifa.experts.models import Expert, ExpertAvailability, ExpertConflict, ExpertGroup
+from zhifa.orgs.choices import Employment, EquipmentKind, Post, RegionKind
+from zhifa.orgs.models import Certificate, Equipment, Officer, Pairing, Region, Secondment
+
+PASSWORD = "Demo-Test-Passw0rd"
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+REFERENCE_BOARDS = {
+    "湖塘镇": "320412100",
+    "牛塘镇": "320412102",
+    "洛阳镇": "320412103",
+    "雪堰镇": "320412110",
+    "前黄镇": "320412113",
+    "礼嘉镇": "320412114",
+    "嘉泽镇": "320412119",
+    "湟里镇": "320412120",
+    "南夏墅街道": "320412190",
+    "西湖街道": "320412191",
+    "武进经济开发区": "320412400",
+    "高新区": "320412411",
+    "西太湖生态休闲区": "320412412",
+    "太湖旅游度假区": "320412413",
+}
+
+
+def counts() -> dict[str, int]:
+    models = (
+        Region,
+        Officer,
+        Certificate,
+        Equipment,
+        Secondment,
+        Pairing,
+        Expert,
+        ExpertGroup,
+        ExpertAvailability,
+        ExpertConflict,
+        Enterprise,
+        Classification,
+        User,
+    )
+    return {m.__name__: m.objects.count() for m in models} | {
+        "memberships": Expert.groups.through.objects.count()
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    accounts_file = tmp_path_factory.mktemp("demo") / "accounts.json"
+    out = io.StringIO()
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+        call_command(
+            "demo", "--no-serve", "--password", PASSWORD, "--accounts-out", str(accounts_file), stdout=out
+        )
+        yield SimpleNamespace(
+            accounts=json.loads(accounts_file.read_text(encoding="utf-8")), output=out.getvalue()
+        )
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+slow = pytest.mark.slow
+
+
+@slow
+def test_the_district_and_its_fourteen_boards_as_the_reference_lists_them(demo):
+    district = Region.objects.get(code="320412")
+    assert (district.name, district.short_name, district.agency_name) == (
+        "武进区",
+        "武",
+        "常州市武进区应急管理局",
+    )
+    boards = Region.objects.boards()
+    assert {b.name: b.code for b in boards} == REFERENCE_BOARDS
+    assert all(b.parent_id == district.pk and b.short_name for b in boards)
+    assert Counter(b.kind for b in boards) == {RegionKind.TOWN: 8, RegionKind.STREET: 2, RegionKind.ZONE: 4}
+    assert "320412190" in demo.output and "虚构代码" in demo.output
+
+
+@slow
+def test_each_board_is_staffed_one_three_six(demo):
+    today = timezone.localdate()
+    for board in Region.objects.boards():
+        staff = Officer.objects.filter(unit=board)
+        assert Counter(staff.values_list("post", flat=True)) == {
+            Post.BOARD_LEADER: 1,
+            Post.BOARD_OFFICER: 3,
+            Post.SAFETY_MANAGER: 6,
+        }, board.name
+        certified = staff.certified_on(today)
+        assert set(certified.values_list("post", flat=True)) == {Post.BOARD_LEADER, Post.BOARD_OFFICER}
+        assert certified.count() == 4 and not certified.exclude(employment=Employment.STAFFED).exists()
+        managers = staff.filter(post=Post.SAFETY_MANAGER)
+        assert not managers.exclude(employment=Employment.AUXILIARY).exists()
+        assert not Certificate.objects.filter(officer__in=managers).exists()
+
+
+@slow
+def test_exactly_95_officers_hold_a_certificate_valid_today(demo):
+    today = timezone.localdate()
+    assert Officer.objects.certified_on(today).count() == 95
+    district = Region.objects.get(code="320412")
+    brigade = Officer.objects.filter(unit=district)
+    assert brigade.count() == 39 and brigade.certified_on(today).count() == 39
+    posts = Counter(brigade.values_list("post", flat=True))
+    assert (
+        posts[Post.BUREAU_LEADER] == 1
+        and posts[Post.BRIGADE_CAPTAIN] == 1
+        and posts[Post.BRIGADE_VICE_CAPTAIN] >= 1
+    )
+    reviewers = brigade.filter(post=Post.LEGAL_REVIEWER)
+    assert 2 <= reviewers.count() <= 3
+    assert all(r.legal_qualification and r.legal_qualification_number for r in reviewers)
+    assert not Certificate.objects.valid_on(today).exclude(level="district").exists()
+    assert 3 <= Certificate.objects.expiring_within(60, today).count() <= 10
+
+
+@slow
+def test_two_brigade_officers_are_seconded_and_the_other_twelve_boards_are_paired(demo):
+    today = timezone.localdate()
+    secondments = list(Secondment.objects.active_on(today).select_related("officer__unit", "region"))
+    pairings = list(Pairing.objects.active_on(today).select_related("officer__unit", "region"))
+    assert len(secondments) == 2 and all(s.region.kind == RegionKind.TOWN for s in secondments)
+    seconded_boards = {s.region_id for s in secondments}
+    paired_boards = {p.region_id for p in pairings}
+    assert len(seconded_boards) == 2 and len(paired_boards) == 12 and not seconded_boards & paired_boards
+    assert seconded_boards | paired_boards == set(Region.objects.boards().values_list("pk", flat=True))
+    assert all(not a.officer.unit.is_board for a in [*secondments, *pairings])
+
+
+@slow
+def test_155_experts_in_seven_groups_every_group_staffed(demo):
+    assert Expert.objects.count() == 155
+    groups = ExpertGroup.objects.all()
+    assert set(groups.values_list("code", flat=True)) == {
+        "chem",
+        "metal",
+        "building",
+        "machinery",
+        "light",
+        "textile",
+        "special",
+    }
+    assert all(g.experts.exists() for g in groups)
+    per_expert = Counter(Expert.groups.through.objects.values_list("expert_id", flat=True))
+    assert set(per_expert.values()) == {1, 2} and len(per_expert) == 155
+    assert ExpertAvailability.objects.exists() and ExpertConflict.objects.exists()
+    for conflict in ExpertConflict.objects.select_related("enterprise"):
+        assert any(g.covers(conflict.enterprise.industry_id) for g in conflict.expert.groups.all())
+
+
+@slow
+def test_about_8000_enterprises_classified_by_the_rule_in_force(demo):
+    enterprises = list(Enterprise.objects.all())
+    assert 7500 <= len(enterprises) <= 8500
+    classifier = Classifier()
+    assert classifier.ruleset.version == "示例-2026"
+    assert Counter(e.enforcement_class for e in enterprises).keys() == {"A", "B", "C", "D"}
+    for enterprise in enterprises:
+        assert enterprise.enforcement_class == classifier.evaluate(enterprise).enforcement_class, (
+            enterprise.name
+        )
+        assert enterprise.class_ruleset_id == classifier.ruleset.pk
+    history = Counter(Classification.objects.values_list("enterprise_id", flat=True))
+    assert len(history) == len(enterprises) and set(history.values()) == {1}
+    sectors = Counter(e.sector for e in enterprises)
+    assert sectors.most_common(1)[0][0] == "industry_trade"
+    assert 100 <= sectors["hazardous_chemicals"] <= 600
+    manufacturing = sum(13 <= int(e.industry_id[:2]) <= 43 for e in enterprises)
+    commerce = sum(e.industry_id[:2] in ("51", "52", "59") for e in enterprises)
+    assert manufacturing > 0.8 * len(enterprises) and commerce > 0
+    assert len(Region.objects.boards().filter(enterprises__isnull=False).distinct()) == 14
+
+
+@slow
+def test_every_person_and_enterprise_is_fictitious_and_marked(demo):
+    for model in (Officer, Expert, Enterprise):
+        assert not model.objects.filter(is_fictitious=False).exists()
+    assert not Enterprise.objects.exclude(name__endswith=data.MARK).exists()
+    assert not Expert.objects.exclude(employer__endswith=data.MARK).exists()
+
+
+@slow
+def test_every_id_number_and_credit_code_passes_the_checks(demo):
+    ids = list(Officer.objects.values_list("id_number", flat=True))
+    codes = list(Enterprise.objects.values_list("uscc", flat=True)) + list(
+        Expert.objects.values_list("employer_uscc", flat=True)
+    )
+    for number in ids:
+        ric.validate(number)
+        validate_id_number(number)
+    for code in codes:
+        uscc.validate(code)
+        validate_uscc(code)
+    assert len(set(ids)) == len(ids)
+
+
+@slow
+def test_boards_and_brigade_have_vehicles_and_body_worn_recorders(demo):
+    units = [*Region.objects.boards(), Region.objects.get(code="320412")]
+    for unit in units:
+        kinds = Counter(Equipment.objects.filter(unit=unit).values_list("kind", flat=True))
+        assert kinds[EquipmentKind.VEHICLE] >= 1 and kinds[EquipmentKind.RECORDER] >= 4, unit.name
+    assert not Equipment.objects.filter(kind=EquipmentKind.VEHICLE, plate_number="").exists()
+    mismatched = Equipment.objects.filter(officer__isnull=False).exclude(officer__unit=F("unit"))
+    assert not mismatched.exists()
+
+
+@slow
+def test_accounts_file_lists_every_role_and_three_accounts_per_board(demo):
+    accounts = demo.accounts
+    assert {a["role"] for a in accounts} == set(Role.values)
+    assert len({a["username"] for a in accounts}) == len(accounts)
+    codes = set(REFERENCE_BOARDS.values())
+    for role in BOARD_ROLES:
+        assert {a["board_code"] for a in accounts if a["role"] == role} == codes
+    assert all(a["board_code"] is None for a in accounts if a["role"] not in BOARD_ROLES)
+    names = {a["username"] for a in accounts}
+    assert {
+        "leader",
+        "brigade1",
+        "reviewer1",
+        "b100_leader",
+        "b100_officer",
+        "b100_safety",
+        "expert1",
+    } <= names
+    assert {"sysadmin", "secadmin", "auditor"} <= names
+    for account in accounts:
+        user = User.objects.get(username=account["username"])
+        assert user.role == account["role"]
+        assert (user.region.code if user.region else None) == account["board_code"]
+        if account["role"] in BOARD_ROLES | {Role.DISTRICT_LEADER, Role.BRIGADE_OFFICER, Role.LEGAL_REVIEWER}:
+            assert user.officer is not None and user.officer.is_fictitious
+        if account["role"] in BOARD_ROLES:
+            assert user.officer.unit_id == user.region_id
+        if account["role"] == Role.LEGAL_REVIEWER:
+            assert user.officer.legal_qualification
+        if account["role"] == Role.EXPERT:
+            assert user.expert is not None
+        if account["role"] in ADMIN_ROLES:
+            assert user.officer is None and user.expert is None
+    assert PASSWORD in demo.output and "b413_safety" in demo.output
+
+
+@slow
+def test_every_account_logs_in_with_the_password(demo, client):
+    for account in demo.accounts:
+        user = authenticate(username=account["username"], password=PASSWORD)
+        assert user is not None, account["username"]
+        assert authenticate(username=account["username"], password=PASSWORD + "x") is None
+    response = client.post(reverse("login"), {"username": "b100_officer", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@slow
+def test_running_the_demo_again_changes_no_counts_and_the_chain_verifies(demo):
+    before = counts()
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--password", PASSWORD, stdout=out)
+    assert counts() == before
+    assert "已存在" in out.getvalue()
+    assert Officer.objects.certified_on(timezone.localdate()).count() == 95
+    summaries = AuditEntry.objects.filter(action=AuditAction.SYSTEM, source="cli").order_by("id")
+    assert summaries.count() >= 2
+    assert summaries.first().message.startswith("演示数据已生成")
+    result = audit.verify()
+    assert result.ok, result.reason
+    assert authenticate(username="leader", password=PASSWORD) is not None
+
+
+@slow
+def test_the_demo_refuses_a_database_with_real_data(demo):
+    board = Region.objects.get(code="320412100")
+    used = set(Officer.objects.values_list("id_number", flat=True))
+    Officer.objects.create(
+        name="真实人员",
+        id_number=identifiers.id_number(random.Random(1), used, born_from=1980, born_to=1980, male=True),
+        unit=board,
+        post=Post.BOARD_OFFICER,
+    )
+    before = counts()
+    with pytest.raises(CommandError, match="非演示"):
+        call_command("demo", "--no-serve", "--password", PASSWORD, stdout=io.StringIO())
+    assert counts() == before
+
+
+def test_synth_adds_districts_worth_of_data_deterministically(settings):
+    def snapshot():
+        boards = Region.objects.filter(name__endswith="(2)")
+        return (
+            sorted(boards.values_list("code", "name")),
+            sorted(Officer.objects.filter(unit__in=boards).values_list("name", "id_number")),
+            sorted(
+                Enterprise.objects.filter(board__in=boards).values_list("uscc", "name", "enforcement_class")
+            ),
+        )
+
+    args = ("synth", "--scale", "2", "--password", PASSWORD, "--enterprises-per-district", "300")
+    with transaction.atomic():
+        call_command(*args, stdout=io.StringIO())
+        first = snapshot()
+        transaction.set_rollback(True)
+    call_command(*args, stdout=io.StringIO())
+    assert snapshot() == first
+
+    today = timezone.localdate()
+    assert Region.objects.boards().count() == 28
+    assert Officer.objects.certified_on(today).count() == 190
+    assert Officer.objects.filter(unit__code="320412").count() == 78
+    assert Expert.objects.count() == 310
+    copy2 = Enterprise.objects.filter(board__name__endswith="(2)")
+    assert 290 <= copy2.count() <= 310
+    assert set(copy2.values_list("enforcement_class", flat=True)) <= {"A", "B", "C", "D"}
+    codes = list(Region.objects.boards().values_list("code", flat=True))
+    assert len(set(codes)) == 28 and all(len(c) == 9 and c.startswith("320412") for c in codes)
+    assert User.objects.filter(region__name__endswith="(2)").count() == 0
+    assert User.objects.count() == 54
+
+    before = counts()
+    call_command(*args, stdout=io.StringIO())
+    assert counts() == before
+    assert audit.verify().ok
+
+
+def test_fictitious_identifiers_are_valid_for_the_birth_year():
+    rng, used = random.Random(7), set()
+    for year in (1960, 1983, 1990, 1996, 2003):
+        number = identifiers.id_number(rng, used, born_from=year, born_to=year, male=year % 2 == 0)
+        ric.validate(number)
+        assert int(number[16]) % 2 == (0 if year % 2 else 1)
+    for prefix in ("91", "92", "12"):
+        uscc.validate(identifiers.uscc(rng, used, prefix=prefix))
+    # GB 11714 check characters of two published organisation codes (one ends in X).
+    assert identifiers.organization_code("19220382") == "192203821"
+    assert identifiers.organization_code("71526726") == "71526726X"
+
+
+@slow
+def test_the_demo_never_takes_over_a_real_account_of_the_same_name(demo):
+    User.objects.filter(username="sysadmin").update(full_name="真实的系统管理员")
+    real = User.objects.get(username="sysadmin")
+    with pytest.raises(CommandError, match="sysadmin"):
+        call_command("demo", "--no-serve", "--password", "Another-Passw0rd-1", stdout=io.StringIO())
+    assert User.objects.get(username="sysadmin").password == real.password
+    assert authenticate(username="leader", password=PASSWORD) is not None
