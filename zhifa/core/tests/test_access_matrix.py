@@ -1,0 +1,223 @@
+"""The access matrix: every page and endpoint × anonymous / no permission / own board / other board.
+
+Generated from ROUTES below crossed with the personas; a guard test fails when a route exists that
+the table does not cover, so no new view escapes the matrix. For each route:
+- anonymous: pages redirect to the login page, the API answers 401;
+- a persona whose role lacks the route's permission: 403;
+- a persona of board A (湖塘镇) with the permission, or a district persona where only district roles
+  have it: 200 (or the route's success status);
+- for board-scoped records, the same role in board B (牛塘镇): 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from zhifa.core.models import AuditEntry
+from zhifa.core.roles import Role
+from zhifa.core.testing import make_enterprise, make_officer, make_user
+from zhifa.orgs.choices import EquipmentKind, Post
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class R:
+    perm: str
+    obj: str | None = None  # key into the objects fixture; None for routes without a pk
+    scoped: bool = False  # the object belongs to board A: board B users get 404
+    api: bool = False
+    method: str = "get"
+    ok: int = 200
+
+
+ROUTES: dict[str, R] = {
+    # Enterprises
+    "enterprises:enterprise_list": R("enterprises.view_enterprise"),
+    "enterprises:enterprise_add": R("enterprises.add_enterprise"),
+    "enterprises:enterprise_detail": R("enterprises.view_enterprise", "enterprise", scoped=True),
+    "enterprises:enterprise_edit": R("enterprises.change_enterprise", "enterprise", scoped=True),
+    "enterprises:enterprise_override": R("enterprises.override_class", "enterprise", scoped=True, method="post", ok=302),
+    # Organisation
+    "orgs:region_list": R("orgs.view_region"),
+    "orgs:region_detail": R("orgs.view_region", "region"),
+    "orgs:region_edit": R("orgs.change_region", "region"),
+    "orgs:officer_list": R("orgs.view_officer"),
+    "orgs:officer_add": R("orgs.add_officer"),
+    "orgs:officer_detail": R("orgs.view_officer", "officer", scoped=True),
+    "orgs:officer_edit": R("orgs.change_officer", "officer", scoped=True),
+    "orgs:certificate_list": R("orgs.view_certificate"),
+    "orgs:certificate_add": R("orgs.add_certificate"),
+    "orgs:certificate_edit": R("orgs.change_certificate", "certificate", scoped=True),
+    "orgs:equipment_list": R("orgs.view_equipment"),
+    "orgs:equipment_add": R("orgs.add_equipment"),
+    "orgs:equipment_detail": R("orgs.view_equipment", "equipment", scoped=True),
+    "orgs:equipment_edit": R("orgs.change_equipment", "equipment", scoped=True),
+    "orgs:assignment_list": R("orgs.view_secondment"),
+    "orgs:secondment_add": R("orgs.add_secondment"),
+    "orgs:secondment_edit": R("orgs.change_secondment", "secondment", scoped=True),
+    "orgs:pairing_add": R("orgs.add_pairing"),
+    "orgs:pairing_edit": R("orgs.change_pairing", "pairing", scoped=True),
+    "orgs:staffing": R("orgs.view_staffing"),
+    "orgs:staffing_board": R("orgs.view_staffing", "region", scoped=True),
+    # Experts
+    "experts:expert_list": R("experts.view_expert"),
+    "experts:expert_add": R("experts.add_expert"),
+    "experts:expert_detail": R("experts.view_expert", "expert"),
+    "experts:expert_edit": R("experts.change_expert", "expert"),
+    "experts:group_list": R("experts.view_expertgroup"),
+    "experts:group_detail": R("experts.view_expertgroup", "group"),
+    # Excel in and out
+    "io:enterprise_import": R("enterprises.import_enterprise"),
+    "io:enterprise_export": R("enterprises.export_enterprise"),
+    "io:enterprise_template": R("enterprises.import_enterprise"),
+    "io:officer_import": R("orgs.import_officer"),
+    "io:officer_export": R("orgs.export_officer"),
+    "io:officer_template": R("orgs.import_officer"),
+    "io:expert_import": R("experts.import_expert"),
+    "io:expert_export": R("experts.export_expert"),
+    "io:expert_template": R("experts.import_expert"),
+    # The audit log
+    "core:audit_list": R("core.view_auditentry"),
+    "core:audit_export": R("core.export_auditentry"),
+    "core:audit_detail": R("core.view_auditentry", "audit"),
+    # API
+    "region-list": R("orgs.view_region", api=True),
+    "region-detail": R("orgs.view_region", "region", api=True),
+    "officer-list": R("orgs.view_officer", api=True),
+    "officer-detail": R("orgs.view_officer", "officer", scoped=True, api=True),
+    "certificate-list": R("orgs.view_certificate", api=True),
+    "certificate-detail": R("orgs.view_certificate", "certificate", scoped=True, api=True),
+    "expertgroup-list": R("experts.view_expertgroup", api=True),
+    "expertgroup-detail": R("experts.view_expertgroup", "group", api=True),
+    "expert-list": R("experts.view_expert", api=True),
+    "expert-detail": R("experts.view_expert", "expert", api=True),
+    "enterprise-list": R("enterprises.view_enterprise", api=True),
+    "enterprise-detail": R("enterprises.view_enterprise", "enterprise", scoped=True, api=True),
+    "enterprise-override-class": R(
+        "enterprises.override_class", "enterprise", scoped=True, api=True, method="post", ok=400
+    ),
+}
+
+#: Routes open to everyone or to any signed-in user, tested on their own below.
+OPEN_ROUTES = {"home", "healthz", "login", "logout", "api-root", "api-schema", "api-docs"}
+
+#: Who is tried, in order, for each column of the matrix.
+BOARD_A = ("alice", "albert", "amy")
+DISTRICT = ("bruce", "dan", "lily")
+EVERYONE = ("amy", "alice", "albert", "eve", "audrey", "sam", "sue", "lily", "bruce", "dan")
+TWIN_IN_B = {"alice": "bob", "albert": "bella", "amy": "bianca"}
+
+
+@pytest.fixture
+def matrix(world):
+    from zhifa.orgs.models import Equipment, Pairing, Secondment
+
+    world.users["bella"] = make_user(
+        "bella", Role.BOARD_LEADER, region=world.board_b, officer=make_officer(world.board_b, Post.BOARD_LEADER)
+    )
+    world.users["bianca"] = make_user(
+        "bianca", Role.SAFETY_MANAGER, region=world.board_b, officer=make_officer(world.board_b, Post.SAFETY_MANAGER, certified=False)
+    )
+    today = timezone.localdate()
+    brigade = make_officer(world.district, Post.BRIGADE_OFFICER)
+    objects = {
+        "enterprise": make_enterprise(world.board_a),
+        "region": world.board_a,
+        "officer": world.alice.officer,
+        "certificate": world.alice.officer.certificates.get(),
+        "equipment": Equipment.objects.create(kind=EquipmentKind.RECORDER, serial_number="DSJ-A-0001", unit=world.board_a),
+        "secondment": Secondment.objects.create(officer=brigade, region=world.board_a, start=today),
+        "pairing": Pairing.objects.create(officer=brigade, region=world.board_a, start=today),
+        "expert": world.eve.expert,
+        "group": world.eve.expert.groups.first(),
+        "audit": AuditEntry.objects.first(),
+    }
+    return world, objects
+
+
+def _request(client, route: R, name: str, obj):
+    url = reverse(name, kwargs={"pk": obj.pk} if obj is not None else None)
+    return getattr(client, route.method)(url, {}, **({"format": "json"} if route.api else {}))
+
+
+def _client(world, persona, web, api, route):
+    user = getattr(world, persona) if persona else None
+    return api(user) if route.api else web(user)
+
+
+def _first_with(world, personas, perm, has=True):
+    for persona in personas:
+        if getattr(world, persona).has_perm(perm) == has:
+            return persona
+    return None
+
+
+CASES = [(name, column) for name in ROUTES for column in ("anonymous", "no_permission", "permitted", "other_board")]
+
+
+@pytest.mark.parametrize("name, column", CASES, ids=[f"{n}-{c}" for n, c in CASES])
+def test_access(matrix, web, api, name, column):
+    world, objects = matrix
+    route = ROUTES[name]
+    obj = objects[route.obj] if route.obj else None
+    if column == "anonymous":
+        response = _request(_client(world, None, web, api, route), route, name, obj)
+        if route.api:
+            assert response.status_code == 401
+        else:
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        return
+    if column == "no_permission":
+        persona = _first_with(world, EVERYONE, route.perm, has=False)
+        assert persona, f"every persona holds {route.perm}"
+        response = _request(_client(world, persona, web, api, route), route, name, obj)
+        assert response.status_code == 403, (persona, response.status_code)
+        return
+    own = _first_with(world, BOARD_A, route.perm) or _first_with(world, DISTRICT, route.perm) or _first_with(
+        world, EVERYONE, route.perm
+    )
+    assert own, f"nobody holds {route.perm}"
+    if column == "permitted":
+        response = _request(_client(world, own, web, api, route), route, name, obj)
+        assert response.status_code == route.ok, (own, response.status_code)
+        return
+    # other_board
+    if not route.scoped or own not in TWIN_IN_B:
+        pytest.skip("not a board-scoped record, or only district roles hold the permission")
+    twin = TWIN_IN_B[own]
+    response = _request(_client(world, twin, web, api, route), route, name, obj)
+    assert response.status_code == 404, (twin, response.status_code)
+
+
+def test_every_route_is_in_the_matrix():
+    names = set()
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                ns = pattern.namespace
+                if ns == "admin":
+                    continue
+                walk(pattern.url_patterns, f"{namespace}:{ns}" if namespace and ns else ns or namespace)
+            elif pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    missing = names - set(ROUTES) - OPEN_ROUTES
+    assert not missing, f"routes without access tests: {sorted(missing)}"
+
+
+def test_open_routes_behave(matrix, web, api):
+    world, _ = matrix
+    assert web(None).get("/healthz").status_code == 200
+    assert web(None).get("/accounts/login/").status_code == 200
+    assert web(None).get("/").status_code == 302
+    for persona in EVERYONE:
+        assert web(getattr(world, persona)).get("/").status_code == 200, persona
+    assert api(None).get("/api/v1/schema/").status_code == 401
+    assert api(world.alice).get("/api/v1/schema/").status_code == 200
