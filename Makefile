@@ -12,8 +12,8 @@ MAKEFLAGS += --no-print-directory
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
-# The demo accounts' password (it must pass Django's password validators).
-DEMO_PASSWORD ?= Zhifa-Demo-2026
+# The demo accounts' password (must pass Django's password validators; `zhifa demo`'s own default).
+DEMO_PASSWORD ?= Wujin-Demo-2026
 DEMO_ARGS ?=
 # pytest-xdist workers (0 runs the suite in this process); extra arguments for pytest.
 PYTEST_WORKERS ?= 2
@@ -26,6 +26,10 @@ APT_OPTIONAL ?= fonts-noto-cjk-extra
 VENDOR := zhifa/static/vendor
 DEPS_STAMP := $(VENV)/.zhifa-deps
 NODE_STAMP := node_modules/.zhifa-npm-ci
+
+PIP_OPTS := --disable-pip-version-check --no-input -q
+# Drop pip's notes about package locations configured on the machine but absent (one per package).
+PIP_FILTER := { grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory" || true; }
 
 step = @printf '\n==> %s\n' "$(1)"
 
@@ -70,8 +74,8 @@ $(BIN)/python:
 
 $(DEPS_STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	$(call step,Python packages (requirements.lock) and zhifa itself)
-	$(BIN)/python -m pip install --disable-pip-version-check --no-input -q -r requirements.lock
-	$(BIN)/python -m pip install --disable-pip-version-check --no-input -q --no-deps -e .
+	$(BIN)/python -m pip install $(PIP_OPTS) -r requirements.lock 2>&1 | $(PIP_FILTER)
+	$(BIN)/python -m pip install $(PIP_OPTS) --no-deps -e . 2>&1 | $(PIP_FILTER)
 	$(BIN)/python -m pip check --disable-pip-version-check
 	@touch $@
 

@@ -72,4 +72,4 @@ if [[ ! -e $policy ]]; then
 fi
 
 echo "Installing: ${to_install[*]}"
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${to_install[@]}"
+"${as_root[@]}" apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "${to_install[@]}"
