@@ -107,7 +107,7 @@ def run(scale: int, n: int) -> None:
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "zhifa.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--log-level", "warning"],
-            env=env, cwd=str(data_dir),
+            env=env, cwd=str(ROOT),
         )
         wait_up(base)
         api_headers = {"Authorization": f"Token {token}"}

@@ -7,6 +7,7 @@ from zhifa.enterprises.models import Enterprise
 
 class EnterpriseTable(tables.Table):
     name = tables.Column(linkify=True)
+    board = tables.Column(order_by=("board_id", "name", "id"))
     enforcement_class = tables.Column(verbose_name=_("类别"))
     industry = tables.Column(verbose_name=_("行业"), accessor="industry__name", order_by="industry_id")
 
