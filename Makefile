@@ -115,7 +115,7 @@ static: python-packages static-vendor
 # demo and tests
 
 demo: install
-	$(call step,demo: building demo data and serving http://127.0.0.1:8000 (Ctrl-C stops))
+	$(call step,demo: build the demo data and serve it (default http://127.0.0.1:8000; Ctrl-C stops))
 	$(BIN)/zhifa demo --password "$(DEMO_PASSWORD)" $(DEMO_ARGS)
 
 test: install
