@@ -67,8 +67,13 @@ def login_opener(base: str, username: str):
     page = opener.open(base + "/accounts/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
-    request = urllib.request.Request(base + "/accounts/login/", data=data.encode(), headers={"Referer": base + "/accounts/login/"})
-    opener.open(request).read()
+    request = urllib.request.Request(
+        base + "/accounts/login/", data=data.encode(), headers={"Referer": base + "/accounts/login/"}
+    )
+    response = opener.open(request)
+    response.read()
+    if response.geturl().endswith("/accounts/login/"):
+        raise RuntimeError(f"login as {username} failed")
     return opener
 
 
@@ -89,7 +94,11 @@ def p95(samples: list[float]) -> float:
 
 def run(scale: int, n: int) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix=f"zhifa-bench-{scale}-"))
-    env = {**os.environ, "ZHIFA_DATA_DIR": str(data_dir), "ZHIFA_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "")}
+    env = {
+        **os.environ,
+        "ZHIFA_DATA_DIR": str(data_dir),
+        "ZHIFA_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", ""),
+    }
     if not env["ZHIFA_DATABASE_URL"]:
         env.pop("ZHIFA_DATABASE_URL")
     server = None
@@ -101,37 +110,72 @@ def run(scale: int, n: int) -> None:
         if scale > 1:
             zhifa(env, "synth", "--scale", str(scale))
         build = time.perf_counter() - t0
-        count = zhifa(env, "shell", "-c", "from zhifa.enterprises.models import Enterprise; print(Enterprise.objects.count())", capture=True).strip().splitlines()[-1]
+        count = (
+            zhifa(
+                env,
+                "shell",
+                "-c",
+                "from zhifa.enterprises.models import Enterprise; print(Enterprise.objects.count())",
+                capture=True,
+            )
+            .strip()
+            .splitlines()[-1]
+        )
         token = zhifa(env, "token", "leader", capture=True).strip().splitlines()[-1]
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "zhifa.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--log-level", "warning"],
-            env=env, cwd=str(ROOT),
+            [
+                str(BIN / "gunicorn"),
+                "zhifa.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=str(ROOT),
         )
         wait_up(base)
         api_headers = {"Authorization": f"Token {token}"}
 
         def api(path):
-            return lambda: urllib.request.urlopen(urllib.request.Request(base + path, headers=api_headers)).read()
+            return lambda: urllib.request.urlopen(
+                urllib.request.Request(base + path, headers=api_headers)
+            ).read()
 
         page_opener = login_opener(base, "leader")
 
         def page(path):
-            return lambda: page_opener.open(base + path).read()
+            def fetch():
+                response = page_opener.open(base + path)
+                body = response.read()
+                # A lost session would be redirected to the login page and time the wrong thing.
+                if not response.geturl().startswith(base + "/enterprises/") or b"<table" not in body:
+                    raise RuntimeError(f"{path} did not render the list (ended at {response.geturl()})")
+                return body
+
+            return fetch
 
         deep = max(0, int(count) - 100)
         cases = [
             ("bare /healthz (baseline)", lambda: urllib.request.urlopen(base + "/healthz").read()),
             ("API list, first page", api("/api/v1/enterprises/?limit=50")),
             (f"API list, offset {deep}", api(f"/api/v1/enterprises/?limit=50&offset={deep}")),
-            ("API filtered search", api("/api/v1/enterprises/?limit=50&q=" + urllib.parse.quote("机械") + "&enforcement_class=A")),
+            (
+                "API filtered search",
+                api("/api/v1/enterprises/?limit=50&q=" + urllib.parse.quote("机械") + "&enforcement_class=A"),
+            ),
             ("page, first page", page("/enterprises/")),
             ("page, searched", page("/enterprises/?q=" + urllib.parse.quote("机械"))),
         ]
         results = [(label, timed(fetch, n)) for label, fetch in cases]
         baseline = statistics.median(results[0][1])
-        print(f"\n== scale {scale}: {count} enterprises (data built in {build:.0f} s), {n} requests each, sequential ==")
+        print(
+            f"\n== scale {scale}: {count} enterprises (data built in {build:.0f} s), {n} requests each, sequential =="
+        )
         print(f"{'request':34} {'median ms':>10} {'p95 ms':>8} {'x baseline':>11}")
         for label, samples in results:
             median = statistics.median(samples)
@@ -144,7 +188,9 @@ def run(scale: int, n: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--scales", default="1,10")
     args = parser.parse_args()

@@ -25,10 +25,20 @@ class User(AuditedModel, AbstractUser):
         help_text=_("板块角色必填；区级角色留空"),
     )
     officer = models.OneToOneField(
-        "orgs.Officer", verbose_name=_("执法人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="user"
+        "orgs.Officer",
+        verbose_name=_("执法人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
     )
     expert = models.OneToOneField(
-        "experts.Expert", verbose_name=_("专家"), null=True, blank=True, on_delete=models.PROTECT, related_name="user"
+        "experts.Expert",
+        verbose_name=_("专家"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
     )
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
 

@@ -165,8 +165,12 @@ def record(
         occurred_local=now.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M:%S"),
         user_id=getattr(actor, "pk", None),
         username=one_line(getattr(actor, "username", "") if actor else "", 150),
-        user_display=one_line(actor.get_full_name() if actor and hasattr(actor, "get_full_name") else "", 150),
-        ip=one_line(ctx.get("ip") or (request.META.get("REMOTE_ADDR", "") if request is not None else ""), 64),
+        user_display=one_line(
+            actor.get_full_name() if actor and hasattr(actor, "get_full_name") else "", 150
+        ),
+        ip=one_line(
+            ctx.get("ip") or (request.META.get("REMOTE_ADDR", "") if request is not None else ""), 64
+        ),
         request_id=one_line(ctx.get("request_id", ""), 64),
         source=one_line(ctx.get("source") or ("web" if request is not None else "system"), 16),
         action=action,

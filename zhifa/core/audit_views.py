@@ -25,10 +25,16 @@ class AuditFilterSet(django_filters.FilterSet):
     username = django_filters.CharFilter(lookup_expr="iexact", label=_("用户名"))
     object_type = django_filters.CharFilter(lookup_expr="iexact", label=_("对象类型"))
     since = django_filters.DateFilter(
-        field_name="occurred_at", lookup_expr="date__gte", label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="occurred_at",
+        lookup_expr="date__gte",
+        label=_("起始日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = django_filters.DateFilter(
-        field_name="occurred_at", lookup_expr="date__lte", label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="occurred_at",
+        lookup_expr="date__lte",
+        label=_("截止日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
@@ -40,8 +46,11 @@ class AuditFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(object_repr__icontains=value) | Q(message__icontains=value) | Q(user_display__icontains=value)
-            | Q(request_id=value) | Q(ip=value)
+            Q(object_repr__icontains=value)
+            | Q(message__icontains=value)
+            | Q(user_display__icontains=value)
+            | Q(request_id=value)
+            | Q(ip=value)
         )
 
 
@@ -56,7 +65,16 @@ class AuditTable(tables.Table):
 
     class Meta:
         model = AuditEntry
-        fields = ("id", "occurred_local", "user_display", "username", "action", "object_type", "object_repr", "ip")
+        fields = (
+            "id",
+            "occurred_local",
+            "user_display",
+            "username",
+            "action",
+            "object_type",
+            "object_repr",
+            "ip",
+        )
         order_by = ("-id",)
 
 
@@ -87,13 +105,45 @@ def audit_export(request):
         raise PermissionDenied
     filterset = AuditFilterSet(request.GET, queryset=AuditEntry.objects.order_by("id"))
     rows = filterset.qs.values_list(
-        "id", "occurred_at", "occurred_local", "username", "user_display", "ip", "request_id", "source", "action",
-        "object_type", "object_id", "object_repr", "message", "prev_hash", "hash", "algorithm",
+        "id",
+        "occurred_at",
+        "occurred_local",
+        "username",
+        "user_display",
+        "ip",
+        "request_id",
+        "source",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "message",
+        "prev_hash",
+        "hash",
+        "algorithm",
     )
     headers = [
-        "序号", "时间(UTC)", "时间(北京)", "用户名", "姓名", "IP", "请求编号", "来源", "动作",
-        "对象类型", "对象编号", "对象", "说明", "前一条哈希", "哈希", "算法",
+        "序号",
+        "时间(UTC)",
+        "时间(北京)",
+        "用户名",
+        "姓名",
+        "IP",
+        "请求编号",
+        "来源",
+        "动作",
+        "对象类型",
+        "对象编号",
+        "对象",
+        "说明",
+        "前一条哈希",
+        "哈希",
+        "算法",
     ]
     data = [[r[0], r[1].isoformat(), *r[2:]] for r in rows.iterator()]
-    record(AuditAction.EXPORT, object_type="core.auditentry", message=f"导出审计日志 {len(data)} 条；条件：{request.GET.urlencode()}")
+    record(
+        AuditAction.EXPORT,
+        object_type="core.auditentry",
+        message=f"导出审计日志 {len(data)} 条；条件：{request.GET.urlencode()}",
+    )
     return xlsx_response("审计日志.xlsx", headers, data)

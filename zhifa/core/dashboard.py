@@ -26,12 +26,16 @@ def dashboard_for(user) -> dict:
         return context
     enterprises = Enterprise.objects.restrict(user, "view")
     context["enterprise_count"] = enterprises.count()
-    context["by_class"] = list(enterprises.values("enforcement_class").annotate(n=Count("pk")).order_by("enforcement_class"))
+    context["by_class"] = list(
+        enterprises.values("enforcement_class").annotate(n=Count("pk")).order_by("enforcement_class")
+    )
     officers = Officer.objects.restrict(user, "view").filter(active=True)
     context["officer_count"] = officers.count()
     context["certified_count"] = officers.certified_on(context["today"]).count()
     context["expiring"] = (
-        Certificate.objects.restrict(user, "view").expiring_within(60).select_related("officer", "officer__unit")[:10]
+        Certificate.objects.restrict(user, "view")
+        .expiring_within(60)
+        .select_related("officer", "officer__unit")[:10]
     )
     context["expert_count"] = Expert.objects.restrict(user, "view").filter(active=True).count()
     if user.role in (Role.BOARD_LEADER, Role.BOARD_OFFICER, Role.SAFETY_MANAGER):

@@ -25,7 +25,7 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field.widget, forms.DateInput):
                 field.widget = DateInput()
             if isinstance(field, forms.ModelChoiceField):

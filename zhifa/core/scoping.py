@@ -32,7 +32,11 @@ def board_ids(user, on: date | None = None) -> frozenset[int]:
         if officer_id:
             from zhifa.orgs.models import Secondment
 
-            ids.update(Secondment.objects.active_on(on).filter(officer_id=officer_id).values_list("region_id", flat=True))
+            ids.update(
+                Secondment.objects.active_on(on)
+                .filter(officer_id=officer_id)
+                .values_list("region_id", flat=True)
+            )
         cache[on] = frozenset(ids)
     return cache[on]
 

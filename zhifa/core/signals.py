@@ -23,6 +23,11 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     username = one_line(credentials.get("username", ""), 150)
     if request is not None and not current_context():
         with audit_context(request=request, source="web"):
-            record(AuditAction.LOGIN_FAILED, object_type="accounts.user", object_repr=username, message="登录失败")
+            record(
+                AuditAction.LOGIN_FAILED,
+                object_type="accounts.user",
+                object_repr=username,
+                message="登录失败",
+            )
         return
     record(AuditAction.LOGIN_FAILED, object_type="accounts.user", object_repr=username, message="登录失败")

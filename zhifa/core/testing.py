@@ -41,12 +41,19 @@ def make_district():
 
     district, _ = Region.objects.get_or_create(
         code="320412",
-        defaults={"name": "武进区", "short_name": "武", "kind": RegionKind.DISTRICT, "agency_name": "常州市武进区应急管理局"},
+        defaults={
+            "name": "武进区",
+            "short_name": "武",
+            "kind": RegionKind.DISTRICT,
+            "agency_name": "常州市武进区应急管理局",
+        },
     )
     return district
 
 
-def make_board(name: str = "湖塘镇", code: str = "320412100", kind: str = RegionKind.TOWN, short_name: str = "湖"):
+def make_board(
+    name: str = "湖塘镇", code: str = "320412100", kind: str = RegionKind.TOWN, short_name: str = "湖"
+):
     from zhifa.orgs.models import Region
 
     board, _ = Region.objects.get_or_create(
@@ -118,7 +125,10 @@ def make_expert(groups=(), *, name=None):
 
     n = next(_seq)
     expert = Expert.objects.create(
-        name=name or f"专家{n}", employer=f"某某安全技术咨询有限公司{n}", employer_uscc=valid_uscc(n), title="高级工程师"
+        name=name or f"专家{n}",
+        employer=f"某某安全技术咨询有限公司{n}",
+        employer_uscc=valid_uscc(n),
+        title="高级工程师",
     )
     if groups:
         expert.groups.set(groups)
@@ -128,7 +138,9 @@ def make_expert(groups=(), *, name=None):
 def make_expert_group(code="chem", name="化工医药", prefixes=("25", "26", "27", "28")):
     from zhifa.experts.models import ExpertGroup
 
-    group, _ = ExpertGroup.objects.get_or_create(code=code, defaults={"name": name, "industry_prefixes": list(prefixes)})
+    group, _ = ExpertGroup.objects.get_or_create(
+        code=code, defaults={"name": name, "industry_prefixes": list(prefixes)}
+    )
     return group
 
 
@@ -153,17 +165,33 @@ def build_world() -> World:
     board_b = make_board("牛塘镇", "320412102", short_name="牛")
     world = World(district, board_a, board_b)
     u = world.users
-    u["alice"] = make_user("alice", Role.BOARD_OFFICER, region=board_a, officer=make_officer(board_a, name="艾丽"))
+    u["alice"] = make_user(
+        "alice", Role.BOARD_OFFICER, region=board_a, officer=make_officer(board_a, name="艾丽")
+    )
     u["albert"] = make_user(
-        "albert", Role.BOARD_LEADER, region=board_a, officer=make_officer(board_a, Post.BOARD_LEADER, name="艾伯特")
+        "albert",
+        Role.BOARD_LEADER,
+        region=board_a,
+        officer=make_officer(board_a, Post.BOARD_LEADER, name="艾伯特"),
     )
     u["amy"] = make_user(
-        "amy", Role.SAFETY_MANAGER, region=board_a, officer=make_officer(board_a, Post.SAFETY_MANAGER, name="艾米")
+        "amy",
+        Role.SAFETY_MANAGER,
+        region=board_a,
+        officer=make_officer(board_a, Post.SAFETY_MANAGER, name="艾米"),
     )
-    u["bob"] = make_user("bob", Role.BOARD_OFFICER, region=board_b, officer=make_officer(board_b, name="鲍勃"))
-    u["dan"] = make_user("dan", Role.DISTRICT_LEADER, officer=make_officer(district, Post.BUREAU_LEADER, name="丹"))
-    u["bruce"] = make_user("bruce", Role.BRIGADE_OFFICER, officer=make_officer(district, Post.BRIGADE_OFFICER, name="布鲁斯"))
-    u["lily"] = make_user("lily", Role.LEGAL_REVIEWER, officer=make_officer(district, Post.LEGAL_REVIEWER, name="莉莉"))
+    u["bob"] = make_user(
+        "bob", Role.BOARD_OFFICER, region=board_b, officer=make_officer(board_b, name="鲍勃")
+    )
+    u["dan"] = make_user(
+        "dan", Role.DISTRICT_LEADER, officer=make_officer(district, Post.BUREAU_LEADER, name="丹")
+    )
+    u["bruce"] = make_user(
+        "bruce", Role.BRIGADE_OFFICER, officer=make_officer(district, Post.BRIGADE_OFFICER, name="布鲁斯")
+    )
+    u["lily"] = make_user(
+        "lily", Role.LEGAL_REVIEWER, officer=make_officer(district, Post.LEGAL_REVIEWER, name="莉莉")
+    )
     u["sam"] = make_user("sam", Role.SYSTEM_ADMIN, full_name="系统管理员")
     u["sue"] = make_user("sue", Role.SECURITY_ADMIN, full_name="安全管理员")
     u["audrey"] = make_user("audrey", Role.AUDIT_ADMIN, full_name="审计管理员")

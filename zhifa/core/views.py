@@ -16,11 +16,14 @@ from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
 from zhifa.core.choices import AuditAction
+
+StrOrPromise = str | Promise
 from zhifa.core.roles import Role
 
 
@@ -47,7 +50,12 @@ class PermissionMixin(LoginRequiredMixin):
         if self.permission and not request.user.has_perm(self.permission):
             from zhifa.core.audit import record
 
-            record(AuditAction.SYSTEM, object_type="authz", object_repr=request.path[:255], message="越权访问被拒绝")
+            record(
+                AuditAction.SYSTEM,
+                object_type="authz",
+                object_repr=request.path[:255],
+                message="越权访问被拒绝",
+            )
             raise PermissionDenied(_("您的角色无权执行此操作"))
         return super().dispatch(request, *args, **kwargs)
 
@@ -65,12 +73,12 @@ def _url_if(user, url_name: str, permission: str) -> str:
 class ObjectListView(PermissionMixin, View):
     """A list page: filterset (search and filters), table (sorting, pagination), export link."""
 
-    queryset = None
-    filterset = None
+    queryset: Any = None
+    filterset: Any = None
     filter_form_fields: tuple[str, ...] = ()
-    table = None
+    table: Any = None
     template_name = "generic/object_list.html"
-    title = ""
+    title: StrOrPromise = ""
     add_url_name = ""
     add_permission = ""
     export_url_name = ""
@@ -84,7 +92,9 @@ class ObjectListView(PermissionMixin, View):
 
     def get(self, request):
         queryset = self.get_queryset(request)
-        filterset = self.filterset(request.GET, queryset=queryset, request=request) if self.filterset else None
+        filterset = (
+            self.filterset(request.GET, queryset=queryset, request=request) if self.filterset else None
+        )
         if filterset is not None:
             queryset = filterset.qs
         table = self.table(queryset)
@@ -102,7 +112,7 @@ class ObjectListView(PermissionMixin, View):
 
 
 class ObjectDetailView(PermissionMixin, View):
-    queryset = None
+    queryset: Any = None
     template_name = ""
     change_permission = ""
 
@@ -122,15 +132,20 @@ class ObjectDetailView(PermissionMixin, View):
         history = []
         if request.user.has_perm("core.view_auditentry"):
             history = AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))[:20]
-        context = {"object": obj, "can_change": can_change, "history": history, **self.get_extra_context(request, obj)}
+        context = {
+            "object": obj,
+            "can_change": can_change,
+            "history": history,
+            **self.get_extra_context(request, obj),
+        }
         return render(request, self.template_name, context)
 
 
 class ObjectEditView(PermissionMixin, View):
     """Create (pk None) or edit. ``save`` may be overridden to go through the app's service."""
 
-    queryset = None
-    form = None
+    queryset: Any = None
+    form: Any = None
     template_name = "generic/object_edit.html"
     success_url_name = ""
 

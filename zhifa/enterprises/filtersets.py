@@ -13,7 +13,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     enforcement_class = django_filters.ChoiceFilter(choices=EnforcementClass.choices, label=_("执法类别"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("行业领域"))
     scale = django_filters.ChoiceFilter(choices=Scale.choices, label=_("规模"))
-    standardization_grade = django_filters.ChoiceFilter(choices=StandardizationGrade.choices, label=_("标准化等级"))
+    standardization_grade = django_filters.ChoiceFilter(
+        choices=StandardizationGrade.choices, label=_("标准化等级")
+    )
     operating_status = django_filters.ChoiceFilter(choices=OperatingStatus.choices, label=_("经营状态"))
     industry_code = django_filters.CharFilter(
         field_name="industry__code", lookup_expr="startswith", label=_("行业代码（前缀）")
@@ -21,7 +23,16 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["q", "board", "enforcement_class", "sector", "scale", "standardization_grade", "operating_status", "industry_code"]
+        fields = [
+            "q",
+            "board",
+            "enforcement_class",
+            "sector",
+            "scale",
+            "standardization_grade",
+            "operating_status",
+            "industry_code",
+        ]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

@@ -14,7 +14,9 @@ class IndustryCodeField(forms.CharField):
         code = super().clean(value).strip().upper()
         industry = Industry.objects.filter(code=code).first()
         if industry is None:
-            raise forms.ValidationError(_("国民经济行业代码 %(code)s 不存在（GB/T 4754-2017）"), params={"code": code})
+            raise forms.ValidationError(
+                _("国民经济行业代码 %(code)s 不存在（GB/T 4754-2017）"), params={"code": code}
+            )
         if industry.level < 2:
             raise forms.ValidationError(_("国民经济行业请至少选到大类（2 位代码）"))
         return industry
@@ -22,14 +24,27 @@ class IndustryCodeField(forms.CharField):
 
 class EnterpriseForm(ScopedModelForm):
     board_fields = ("board",)
-    industry = IndustryCodeField(label=_("国民经济行业代码"), max_length=5, help_text=_("GB/T 4754-2017 代码，如 2614"))
+    industry = IndustryCodeField(
+        label=_("国民经济行业代码"), max_length=5, help_text=_("GB/T 4754-2017 代码，如 2614")
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Enterprise
         fields = [
-            "uscc", "name", "legal_representative", "address", "board", "industry", "sector", "scale",
-            "major_hazard_level", "standardization_grade", "operating_status", "contact_name", "contact_phone",
+            "uscc",
+            "name",
+            "legal_representative",
+            "address",
+            "board",
+            "industry",
+            "sector",
+            "scale",
+            "major_hazard_level",
+            "standardization_grade",
+            "operating_status",
+            "contact_name",
+            "contact_phone",
         ]
 
     def __init__(self, *args, **kwargs):

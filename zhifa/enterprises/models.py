@@ -37,7 +37,9 @@ class Industry(models.Model):
     level = models.PositiveSmallIntegerField(_("层级"), help_text=_("1 门类，2 大类，3 中类，4 小类"))
     name = models.CharField(_("名称"), max_length=128)
     note = models.TextField(_("说明"), blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     objects = IndustryQuerySet.as_manager()
 
@@ -63,7 +65,9 @@ class ChoiceListValidator:
 
         allowed = set(import_string(self.choices_path).values)
         if not isinstance(value, list) or not set(value) <= allowed:
-            raise ValidationError(_("取值应为列表，可选：%(allowed)s") % {"allowed": "、".join(sorted(allowed))})
+            raise ValidationError(
+                _("取值应为列表，可选：%(allowed)s") % {"allowed": "、".join(sorted(allowed))}
+            )
 
     def __eq__(self, other):
         return isinstance(other, ChoiceListValidator) and other.choices_path == self.choices_path
@@ -82,7 +86,9 @@ class ClassRuleSet(AuditedModel):
     default_class = models.CharField(
         _("默认类别"), max_length=1, choices=EnforcementClass.choices, default=EnforcementClass.D
     )
-    source = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("文件名称与文号；示例值请注明"))
+    source = models.CharField(
+        _("依据"), max_length=200, blank=True, help_text=_("文件名称与文号；示例值请注明")
+    )
     note = models.TextField(_("说明"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -104,10 +110,14 @@ class ClassRuleSet(AuditedModel):
 class ClassRule(AuditedModel):
     """One condition → class. Empty lists match anything; all non-empty lists must match."""
 
-    ruleset = models.ForeignKey(ClassRuleSet, verbose_name=_("规则版本"), on_delete=models.CASCADE, related_name="rules")
+    ruleset = models.ForeignKey(
+        ClassRuleSet, verbose_name=_("规则版本"), on_delete=models.CASCADE, related_name="rules"
+    )
     priority = models.PositiveSmallIntegerField(_("优先级"), help_text=_("数字小者先匹配"))
     enforcement_class = models.CharField(_("类别"), max_length=1, choices=EnforcementClass.choices)
-    sectors = models.JSONField(_("行业领域"), default=list, blank=True, validators=[_choice_list_validator(Sector)])
+    sectors = models.JSONField(
+        _("行业领域"), default=list, blank=True, validators=[_choice_list_validator(Sector)]
+    )
     major_hazard_levels = models.JSONField(
         _("重大危险源等级"), default=list, blank=True, validators=[_choice_list_validator(MajorHazardLevel)]
     )
@@ -124,7 +134,9 @@ class ClassRule(AuditedModel):
         verbose_name = _("分类规则")
         verbose_name_plural = _("分类规则")
         ordering = ["ruleset", "priority"]
-        constraints = [models.UniqueConstraint(fields=["ruleset", "priority"], name="classrule_priority_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["ruleset", "priority"], name="classrule_priority_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.priority}. {self.description} → {self.enforcement_class}"
@@ -134,7 +146,10 @@ class ClassRule(AuditedModel):
         return (
             (not self.sectors or enterprise.sector in self.sectors)
             and (not self.major_hazard_levels or enterprise.major_hazard_level in self.major_hazard_levels)
-            and (not self.standardization_grades or enterprise.standardization_grade in self.standardization_grades)
+            and (
+                not self.standardization_grades
+                or enterprise.standardization_grade in self.standardization_grades
+            )
             and (not self.scales or enterprise.scale in self.scales)
             and (not self.industry_prefixes or any(code.startswith(p) for p in self.industry_prefixes))
         )
@@ -146,7 +161,11 @@ class EnterpriseQuerySet(RestrictedQuerySet):
 
 class Enterprise(AuditedModel):
     uscc = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc], help_text=_("18 位，GB 32100-2015")
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        validators=[validate_uscc],
+        help_text=_("18 位，GB 32100-2015"),
     )
     name = models.CharField(_("企业名称"), max_length=128, db_index=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=32)
@@ -163,7 +182,10 @@ class Enterprise(AuditedModel):
         _("重大危险源等级"), max_length=8, choices=MajorHazardLevel.choices, default=MajorHazardLevel.NONE
     )
     standardization_grade = models.CharField(
-        _("安全生产标准化等级"), max_length=8, choices=StandardizationGrade.choices, default=StandardizationGrade.UNRATED
+        _("安全生产标准化等级"),
+        max_length=8,
+        choices=StandardizationGrade.choices,
+        default=StandardizationGrade.UNRATED,
     )
     operating_status = models.CharField(
         _("经营状态"), max_length=16, choices=OperatingStatus.choices, default=OperatingStatus.OPERATING
@@ -171,15 +193,26 @@ class Enterprise(AuditedModel):
     contact_name = models.CharField(_("安全联系人"), max_length=32, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
     enforcement_class = models.CharField(
-        _("执法类别"), max_length=1, choices=EnforcementClass.choices, default=EnforcementClass.D, db_index=True
+        _("执法类别"),
+        max_length=1,
+        choices=EnforcementClass.choices,
+        default=EnforcementClass.D,
+        db_index=True,
     )
     class_ruleset = models.ForeignKey(
-        ClassRuleSet, verbose_name=_("分类规则版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ClassRuleSet,
+        verbose_name=_("分类规则版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     class_overridden = models.BooleanField(_("人工调整类别"), default=False)
     class_override_reason = models.CharField(_("调整理由"), max_length=200, blank=True)
     is_fictitious = models.BooleanField(_("虚构演示数据"), default=False)
-    version = models.PositiveIntegerField(_("版本号"), default=1, help_text=_("每次保存加一，用于发现并发修改"))
+    version = models.PositiveIntegerField(
+        _("版本号"), default=1, help_text=_("每次保存加一，用于发现并发修改")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -234,12 +267,22 @@ class Classification(models.Model):
     previous_class = models.CharField(_("原类别"), max_length=1, blank=True)
     source = models.CharField(_("方式"), max_length=16, choices=ClassificationSource.choices)
     ruleset = models.ForeignKey(
-        ClassRuleSet, verbose_name=_("规则版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ClassRuleSet,
+        verbose_name=_("规则版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     rule_description = models.CharField(_("命中规则"), max_length=200, blank=True)
     reason = models.CharField(_("理由"), max_length=200, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("调整人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("调整人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("时间"), default=timezone.now)
 
@@ -252,7 +295,8 @@ class Classification(models.Model):
         default_permissions = ("view",)
         constraints = [
             models.CheckConstraint(
-                condition=~Q(source=ClassificationSource.OVERRIDE) | ~Q(reason=""), name="override_needs_reason"
+                condition=~Q(source=ClassificationSource.OVERRIDE) | ~Q(reason=""),
+                name="override_needs_reason",
             )
         ]
 

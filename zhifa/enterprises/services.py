@@ -74,14 +74,19 @@ def save_enterprise(
     with transaction.atomic():
         previous_class = ""
         if enterprise.pk:
-            current = Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values(
-                "version", "enforcement_class"
-            ).first()
+            current = (
+                Enterprise.objects.select_for_update()
+                .filter(pk=enterprise.pk)
+                .values("version", "enforcement_class")
+                .first()
+            )
             if current is None:
                 raise ValidationError(_("该企业不存在或已被移除"))
             if expected_version is not None and current["version"] != expected_version:
                 raise ConcurrentEditError(
-                    _("该企业已被他人修改（当前版本 %(current)s，您编辑的是版本 %(yours)s），请刷新后重新填写。")
+                    _(
+                        "该企业已被他人修改（当前版本 %(current)s，您编辑的是版本 %(yours)s），请刷新后重新填写。"
+                    )
                     % {"current": current["version"], "yours": expected_version},
                     code="conflict",
                 )
@@ -129,7 +134,9 @@ def reclassify_all(*, user=None, ruleset: ClassRuleSet | None = None) -> int:
     """Apply a (new) rule version to every enterprise not overridden by hand; returns how many changed."""
     classifier = Classifier(ruleset)
     changed = 0
-    for enterprise in Enterprise.objects.filter(class_overridden=False).select_related("board", "industry").iterator():
+    for enterprise in (
+        Enterprise.objects.filter(class_overridden=False).select_related("board", "industry").iterator()
+    ):
         result = classifier.evaluate(enterprise)
         if result.enforcement_class != enterprise.enforcement_class or enterprise.class_ruleset_id != getattr(
             result.ruleset, "pk", None

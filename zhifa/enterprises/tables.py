@@ -13,11 +13,22 @@ class EnterpriseTable(tables.Table):
 
     class Meta:
         model = Enterprise
-        fields = ("name", "uscc", "board", "industry", "sector", "scale", "enforcement_class", "operating_status")
+        fields = (
+            "name",
+            "uscc",
+            "board",
+            "industry",
+            "sector",
+            "scale",
+            "enforcement_class",
+            "operating_status",
+        )
         order_by = ("board", "name")
 
     def render_enforcement_class(self, value, record):
-        return format_html('<span class="class-{}">{}</span>{}', value, value, "*" if record.class_overridden else "")
+        return format_html(
+            '<span class="class-{}">{}</span>{}', value, value, "*" if record.class_overridden else ""
+        )
 
     def render_name(self, value, record):
         if record.is_fictitious:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -62,7 +62,10 @@ class EnterpriseOverrideView(PermissionMixin, View):
         if form.is_valid():
             try:
                 services.override_class(
-                    enterprise, form.cleaned_data["enforcement_class"], form.cleaned_data["reason"], user=request.user
+                    enterprise,
+                    form.cleaned_data["enforcement_class"],
+                    form.cleaned_data["reason"],
+                    user=request.user,
                 )
             except ValidationError as exc:
                 messages.error(request, "；".join(exc.messages))

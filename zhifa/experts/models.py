@@ -23,8 +23,10 @@ from zhifa.core.validators import (
 
 
 def validate_industry_prefixes(value) -> None:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.isdigit() and 2 <= len(v) <= 4 for v in value):
-        raise ValidationError(_("行业代码应为 GB/T 4754 的 2–4 位数字代码列表，如 [\"25\", \"26\"]"))
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and v.isdigit() and 2 <= len(v) <= 4 for v in value
+    ):
+        raise ValidationError(_('行业代码应为 GB/T 4754 的 2–4 位数字代码列表，如 ["25", "26"]'))
 
 
 class ExpertGroupQuerySet(RestrictedQuerySet):
@@ -41,9 +43,11 @@ class ExpertGroup(AuditedModel):
         default=list,
         blank=True,
         validators=[validate_industry_prefixes],
-        help_text=_("GB/T 4754-2017 大类/中类/小类代码（前缀匹配），如 [\"25\", \"26\", \"27\", \"28\"]"),
+        help_text=_('GB/T 4754-2017 大类/中类/小类代码（前缀匹配），如 ["25", "26", "27", "28"]'),
     )
-    topics = models.CharField(_("专项领域"), max_length=200, blank=True, help_text=_("如 粉尘涉爆、液氨制冷、有限空间"))
+    topics = models.CharField(
+        _("专项领域"), max_length=200, blank=True, help_text=_("如 粉尘涉爆、液氨制冷、有限空间")
+    )
     description = models.TextField(_("说明"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -82,7 +86,9 @@ class Expert(AuditedModel):
         _("工作单位统一社会信用代码"), max_length=18, db_index=True, validators=[validate_uscc]
     )
     title = models.CharField(_("职称"), max_length=32, blank=True)
-    qualifications = models.TextField(_("资格证书"), blank=True, help_text=_("如 注册安全工程师、一级建造师，每行一项"))
+    qualifications = models.TextField(
+        _("资格证书"), blank=True, help_text=_("如 注册安全工程师、一级建造师，每行一项")
+    )
     groups = models.ManyToManyField(ExpertGroup, verbose_name=_("专业组"), related_name="experts")
     active = models.BooleanField(_("在库"), default=True)
     is_fictitious = models.BooleanField(_("虚构演示数据"), default=False)
@@ -118,7 +124,9 @@ class Expert(AuditedModel):
 class ExpertAvailability(AuditedModel):
     """A period the expert can take part in inspections. An expert with no period is always available."""
 
-    expert = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.CASCADE, related_name="availability")
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("专家"), on_delete=models.CASCADE, related_name="availability"
+    )
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
@@ -132,15 +140,22 @@ class ExpertAvailability(AuditedModel):
         return f"{self.expert} {self.start}–{self.end}"
 
     def clean(self):
-        validate_date_order(self.start, self.end, end_field="end", start_label="开始日期", end_label="结束日期")
+        validate_date_order(
+            self.start, self.end, end_field="end", start_label="开始日期", end_label="结束日期"
+        )
 
 
 class ExpertConflict(AuditedModel):
     """A declared conflict of interest (回避): the expert must not inspect this enterprise."""
 
-    expert = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.CASCADE, related_name="conflicts")
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("专家"), on_delete=models.CASCADE, related_name="conflicts"
+    )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("回避企业"), on_delete=models.PROTECT, related_name="expert_conflicts"
+        "enterprises.Enterprise",
+        verbose_name=_("回避企业"),
+        on_delete=models.PROTECT,
+        related_name="expert_conflicts",
     )
     reason = models.CharField(_("回避事由"), max_length=200)
     declared_on = models.DateField(_("申报日期"), auto_now_add=True)
@@ -148,7 +163,9 @@ class ExpertConflict(AuditedModel):
     class Meta:
         verbose_name = _("专家回避")
         verbose_name_plural = _("专家回避")
-        constraints = [models.UniqueConstraint(fields=["expert", "enterprise"], name="expert_conflict_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "enterprise"], name="expert_conflict_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.expert} 回避 {self.enterprise}"

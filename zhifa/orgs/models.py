@@ -57,10 +57,18 @@ class Region(AuditedModel):
     )
     kind = models.CharField(_("类型"), max_length=16, choices=RegionKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     agency_name = models.CharField(
-        _("执法机关名称"), max_length=64, blank=True, help_text=_("区：如“常州市武进区应急管理局”；板块可留空")
+        _("执法机关名称"),
+        max_length=64,
+        blank=True,
+        help_text=_("区：如“常州市武进区应急管理局”；板块可留空"),
     )
     penalty_authority = models.CharField(
         _("处罚决定机关"), max_length=16, choices=PenaltyAuthority.choices, default=PenaltyAuthority.DISTRICT
@@ -104,14 +112,20 @@ class OfficerQuerySet(RestrictedQuerySet):
         today = timezone.localdate()
         return (
             Q(unit_id__in=boards)
-            | Q(Exists(Secondment.objects.active_on(today).filter(officer=OuterRef("pk"), region_id__in=boards)))
+            | Q(
+                Exists(
+                    Secondment.objects.active_on(today).filter(officer=OuterRef("pk"), region_id__in=boards)
+                )
+            )
             | Q(Exists(Pairing.objects.active_on(today).filter(officer=OuterRef("pk"), region_id__in=boards)))
         )
 
     def with_certified(self, on: date | None = None):
         """Annotate ``certified``: holds a certificate valid on ``on`` (one subquery, no N+1)."""
         on = on or timezone.localdate()
-        return self.annotate(certified=Exists(Certificate.objects.valid_on(on).filter(officer=OuterRef("pk"))))
+        return self.annotate(
+            certified=Exists(Certificate.objects.valid_on(on).filter(officer=OuterRef("pk")))
+        )
 
     def certified_on(self, on: date):
         return self.filter(Exists(Certificate.objects.valid_on(on).filter(officer=OuterRef("pk"))))
@@ -122,7 +136,11 @@ class Officer(AuditedModel):
 
     name = models.CharField(_("姓名"), max_length=32, db_index=True)
     id_number = models.CharField(
-        _("身份证号码"), max_length=18, unique=True, validators=[validate_id_number], help_text=_("18 位，末位可为 X")
+        _("身份证号码"),
+        max_length=18,
+        unique=True,
+        validators=[validate_id_number],
+        help_text=_("18 位，末位可为 X"),
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
     unit = models.ForeignKey(
@@ -133,7 +151,9 @@ class Officer(AuditedModel):
         help_text=_("区（局机关/执法大队）或板块"),
     )
     post = models.CharField(_("岗位"), max_length=32, choices=Post.choices, db_index=True)
-    employment = models.CharField(_("用工性质"), max_length=16, choices=Employment.choices, default=Employment.STAFFED)
+    employment = models.CharField(
+        _("用工性质"), max_length=16, choices=Employment.choices, default=Employment.STAFFED
+    )
     legal_qualification = models.BooleanField(_("具有法律职业资格"), default=False)
     legal_qualification_number = models.CharField(_("法律职业资格证书编号"), max_length=32, blank=True)
     active = models.BooleanField(_("在岗"), default=True)
@@ -170,9 +190,13 @@ class Officer(AuditedModel):
         self.id_number = normalize_id_number(self.id_number)
         if self.unit_id:
             if self.post in BOARD_POSTS and not self.unit.is_board:
-                raise ValidationError({"post": _("“%(post)s”只能设在板块") % {"post": self.get_post_display()}})
+                raise ValidationError(
+                    {"post": _("“%(post)s”只能设在板块") % {"post": self.get_post_display()}}
+                )
             if self.post not in BOARD_POSTS and self.unit.is_board:
-                raise ValidationError({"post": _("“%(post)s”属于区局或大队岗位") % {"post": self.get_post_display()}})
+                raise ValidationError(
+                    {"post": _("“%(post)s”属于区局或大队岗位") % {"post": self.get_post_display()}}
+                )
         if self.legal_qualification and not self.legal_qualification_number.strip():
             raise ValidationError({"legal_qualification_number": _("具有法律职业资格时应填写证书编号")})
 
@@ -194,18 +218,24 @@ class CertificateQuerySet(RestrictedQuerySet):
 class Certificate(AuditedModel):
     """An enforcement certificate (执法证). An officer enforces on a date only with one valid that day."""
 
-    officer = models.ForeignKey(Officer, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="certificates")
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="certificates"
+    )
     number = models.CharField(
         _("证件编号"),
         max_length=32,
         unique=True,
         validators=[RegexValidator(r"^[0-9A-Za-z-]{6,32}$", _("证件编号应为 6–32 位字母、数字或连字符"))],
     )
-    level = models.CharField(_("发证层级"), max_length=16, choices=CertificateLevel.choices, default=CertificateLevel.DISTRICT)
+    level = models.CharField(
+        _("发证层级"), max_length=16, choices=CertificateLevel.choices, default=CertificateLevel.DISTRICT
+    )
     issuer = models.CharField(_("发证机关"), max_length=64, blank=True)
     valid_from = models.DateField(_("有效期起"))
     valid_to = models.DateField(_("有效期至"), db_index=True)
-    status = models.CharField(_("状态"), max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.VALID)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
     status_reason = models.CharField(_("状态变更原因"), max_length=200, blank=True)
 
     objects = CertificateQuerySet.as_manager()
@@ -251,11 +281,20 @@ class Equipment(AuditedModel):
     serial_number = models.CharField(_("编号/序列号"), max_length=64, unique=True)
     model_name = models.CharField(_("品牌型号"), max_length=64, blank=True)
     plate_number = models.CharField(_("车牌号"), max_length=16, blank=True)
-    unit = models.ForeignKey(Region, verbose_name=_("配发单位"), on_delete=models.PROTECT, related_name="equipment")
-    officer = models.ForeignKey(
-        Officer, verbose_name=_("使用人"), null=True, blank=True, on_delete=models.PROTECT, related_name="equipment"
+    unit = models.ForeignKey(
+        Region, verbose_name=_("配发单位"), on_delete=models.PROTECT, related_name="equipment"
     )
-    status = models.CharField(_("状态"), max_length=16, choices=EquipmentStatus.choices, default=EquipmentStatus.IN_USE)
+    officer = models.ForeignKey(
+        Officer,
+        verbose_name=_("使用人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="equipment",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=EquipmentStatus.choices, default=EquipmentStatus.IN_USE
+    )
     acquired_on = models.DateField(_("配发日期"), null=True, blank=True)
 
     objects = EquipmentQuerySet.as_manager()
@@ -308,7 +347,9 @@ class OfficerAssignment(AuditedModel):
         return self.start <= on and (self.end is None or self.end >= on)
 
     def clean(self):
-        validate_date_order(self.start, self.end, end_field="end", start_label="开始日期", end_label="结束日期")
+        validate_date_order(
+            self.start, self.end, end_field="end", start_label="开始日期", end_label="结束日期"
+        )
         if self.officer_id and self.officer.unit.is_board:
             raise ValidationError({"officer": _("只有执法大队（区级）人员可以派驻或挂钩板块")})
         if self.region_id and not self.region.is_board:
@@ -330,8 +371,12 @@ class OfficerAssignment(AuditedModel):
 class Secondment(OfficerAssignment):
     """派驻: the officer acts in the board for the period, as one of its own."""
 
-    officer = models.ForeignKey(Officer, verbose_name=_("派驻人员"), on_delete=models.PROTECT, related_name="secondments")
-    region = models.ForeignKey(Region, verbose_name=_("派驻板块"), on_delete=models.PROTECT, related_name="secondments")
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("派驻人员"), on_delete=models.PROTECT, related_name="secondments"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("派驻板块"), on_delete=models.PROTECT, related_name="secondments"
+    )
     overlap_same_region_only = False
     overlap_message = _("该人员在此期间已派驻到其他板块")
 
@@ -343,8 +388,12 @@ class Secondment(OfficerAssignment):
 class Pairing(OfficerAssignment):
     """挂钩: the officer assists the board (an officer may be paired with several boards)."""
 
-    officer = models.ForeignKey(Officer, verbose_name=_("挂钩人员"), on_delete=models.PROTECT, related_name="pairings")
-    region = models.ForeignKey(Region, verbose_name=_("挂钩板块"), on_delete=models.PROTECT, related_name="pairings")
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("挂钩人员"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("挂钩板块"), on_delete=models.PROTECT, related_name="pairings"
+    )
     overlap_same_region_only = True
     overlap_message = _("该人员在此期间已与该板块挂钩")
 

@@ -36,7 +36,12 @@ def test_the_security_administrator_assigns_roles(world, web):
     assert 'name="role"' in page.content.decode()
     response = client.post(
         f"/admin/accounts/user/{world.bob.pk}/change/",
-        {"role": Role.BOARD_LEADER, "region": world.board_b.pk, "officer": world.bob.officer_id, "expert": ""},
+        {
+            "role": Role.BOARD_LEADER,
+            "region": world.board_b.pk,
+            "officer": world.bob.officer_id,
+            "expert": "",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert User.objects.get(pk=world.bob.pk).role == Role.BOARD_LEADER

@@ -41,7 +41,9 @@ ROUTES: dict[str, R] = {
     "enterprises:enterprise_add": R("enterprises.add_enterprise"),
     "enterprises:enterprise_detail": R("enterprises.view_enterprise", "enterprise", scoped=True),
     "enterprises:enterprise_edit": R("enterprises.change_enterprise", "enterprise", scoped=True),
-    "enterprises:enterprise_override": R("enterprises.override_class", "enterprise", scoped=True, method="post", ok=302),
+    "enterprises:enterprise_override": R(
+        "enterprises.override_class", "enterprise", scoped=True, method="post", ok=302
+    ),
     # Organisation
     "orgs:region_list": R("orgs.view_region"),
     "orgs:region_detail": R("orgs.view_region", "region"),
@@ -118,10 +120,16 @@ def matrix(world):
     from zhifa.orgs.models import Equipment, Pairing, Secondment
 
     world.users["bella"] = make_user(
-        "bella", Role.BOARD_LEADER, region=world.board_b, officer=make_officer(world.board_b, Post.BOARD_LEADER)
+        "bella",
+        Role.BOARD_LEADER,
+        region=world.board_b,
+        officer=make_officer(world.board_b, Post.BOARD_LEADER),
     )
     world.users["bianca"] = make_user(
-        "bianca", Role.SAFETY_MANAGER, region=world.board_b, officer=make_officer(world.board_b, Post.SAFETY_MANAGER, certified=False)
+        "bianca",
+        Role.SAFETY_MANAGER,
+        region=world.board_b,
+        officer=make_officer(world.board_b, Post.SAFETY_MANAGER, certified=False),
     )
     today = timezone.localdate()
     brigade = make_officer(world.district, Post.BRIGADE_OFFICER)
@@ -130,7 +138,9 @@ def matrix(world):
         "region": world.board_a,
         "officer": world.alice.officer,
         "certificate": world.alice.officer.certificates.get(),
-        "equipment": Equipment.objects.create(kind=EquipmentKind.RECORDER, serial_number="DSJ-A-0001", unit=world.board_a),
+        "equipment": Equipment.objects.create(
+            kind=EquipmentKind.RECORDER, serial_number="DSJ-A-0001", unit=world.board_a
+        ),
         "secondment": Secondment.objects.create(officer=brigade, region=world.board_a, start=today),
         "pairing": Pairing.objects.create(officer=brigade, region=world.board_a, start=today),
         "expert": world.eve.expert,
@@ -157,7 +167,9 @@ def _first_with(world, personas, perm, has=True):
     return None
 
 
-CASES = [(name, column) for name in ROUTES for column in ("anonymous", "no_permission", "permitted", "other_board")]
+CASES = [
+    (name, column) for name in ROUTES for column in ("anonymous", "no_permission", "permitted", "other_board")
+]
 
 
 @pytest.mark.parametrize("name, column", CASES, ids=[f"{n}-{c}" for n, c in CASES])
@@ -178,8 +190,10 @@ def test_access(matrix, web, api, name, column):
         response = _request(_client(world, persona, web, api, route), route, name, obj)
         assert response.status_code == 403, (persona, response.status_code)
         return
-    own = _first_with(world, BOARD_A, route.perm) or _first_with(world, DISTRICT, route.perm) or _first_with(
-        world, EVERYONE, route.perm
+    own = (
+        _first_with(world, BOARD_A, route.perm)
+        or _first_with(world, DISTRICT, route.perm)
+        or _first_with(world, EVERYONE, route.perm)
     )
     assert own, f"nobody holds {route.perm}"
     if column == "permitted":

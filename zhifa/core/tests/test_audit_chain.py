@@ -28,7 +28,9 @@ def test_an_update_records_only_the_changed_fields_before_and_after(world):
     enterprise = type(enterprise).objects.get(pk=enterprise.pk)
     enterprise.address = "湖塘镇新址路 1 号"
     enterprise.save()
-    row = AuditEntry.objects.filter(object_type="enterprises.enterprise", action=AuditAction.UPDATE).latest("id")
+    row = AuditEntry.objects.filter(object_type="enterprises.enterprise", action=AuditAction.UPDATE).latest(
+        "id"
+    )
     assert row.after["address"] == "湖塘镇新址路 1 号"
     assert "name" not in row.after
 

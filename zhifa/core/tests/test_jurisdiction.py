@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_enterprises(world):
-    return make_enterprise(world.board_a, name="甲板块企业"), make_enterprise(world.board_b, name="乙板块企业")
+    return make_enterprise(world.board_a, name="甲板块企业"), make_enterprise(
+        world.board_b, name="乙板块企业"
+    )
 
 
 def test_a_board_officer_sees_only_their_boards_enterprises(world, two_enterprises):
@@ -56,7 +58,9 @@ def test_a_seconded_officer_acts_in_the_board_of_secondment_only_for_its_period(
     officer = make_officer(world.district, Post.BRIGADE_OFFICER, name="派驻队员")
     # An account bound to board A whose officer is seconded to board B for this month.
     user = make_user("seconded", Role.BOARD_OFFICER, region=world.board_a, officer=officer)
-    Secondment.objects.create(officer=officer, region=world.board_b, start=today - timedelta(days=3), end=today + timedelta(days=3))
+    Secondment.objects.create(
+        officer=officer, region=world.board_b, start=today - timedelta(days=3), end=today + timedelta(days=3)
+    )
     assert board_ids(user, today) == {world.board_a.pk, world.board_b.pk}
     assert board_ids(user, today + timedelta(days=10)) == {world.board_a.pk}
     assert set(two_enterprises) <= set(Enterprise.objects.restrict(user, "change"))

@@ -6,7 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
-from zhifa.core.validators import id_number_check_character, mask_id_number, mask_phone, validate_id_number, validate_phone, validate_uscc
+from zhifa.core.validators import (
+    id_number_check_character,
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+    validate_uscc,
+)
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -53,8 +60,12 @@ def test_malformed_credit_codes_get_a_specific_message(value, fragment):
     assert fragment in exc.value.messages[0]
 
 
-@given(st.dates(min_value=__import__("datetime").date(1940, 1, 1), max_value=__import__("datetime").date(2008, 12, 31)),
-       st.integers(min_value=0, max_value=999))
+@given(
+    st.dates(
+        min_value=__import__("datetime").date(1940, 1, 1), max_value=__import__("datetime").date(2008, 12, 31)
+    ),
+    st.integers(min_value=0, max_value=999),
+)
 def test_any_id_number_with_its_check_character_is_accepted(birth, seq):
     body = f"320412{birth:%Y%m%d}{seq:03d}"
     validate_id_number(body + id_number_check_character(body))

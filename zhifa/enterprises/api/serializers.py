@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from zhifa.core.serializers import CleanModelSerializer, Conflict, check_board, field_errors, request_user
 from zhifa.enterprises import services
 from zhifa.enterprises.choices import EnforcementClass
 from zhifa.enterprises.models import Enterprise, Industry
-from zhifa.core.serializers import CleanModelSerializer, Conflict, check_board, field_errors, request_user
 from zhifa.orgs.models import Region
 
 

@@ -18,16 +18,34 @@ def rule(world):
     ClassRuleSet.objects.all().update(effective_from=date(2000, 1, 1))  # seeded example rule set, if any
     ruleset = ClassRuleSet.objects.create(version="T-1", name="测试规则", effective_from=date(2026, 1, 1))
     ClassRule.objects.create(
-        ruleset=ruleset, priority=1, enforcement_class="A", sectors=["hazardous_chemicals"], major_hazard_levels=["1", "2"],
+        ruleset=ruleset,
+        priority=1,
+        enforcement_class="A",
+        sectors=["hazardous_chemicals"],
+        major_hazard_levels=["1", "2"],
         description="危化品且有一、二级重大危险源",
     )
-    ClassRule.objects.create(ruleset=ruleset, priority=2, enforcement_class="B", sectors=["hazardous_chemicals"], description="危化品")
-    ClassRule.objects.create(ruleset=ruleset, priority=3, enforcement_class="C", industry_prefixes=["31", "32"], description="冶金有色")
+    ClassRule.objects.create(
+        ruleset=ruleset,
+        priority=2,
+        enforcement_class="B",
+        sectors=["hazardous_chemicals"],
+        description="危化品",
+    )
+    ClassRule.objects.create(
+        ruleset=ruleset,
+        priority=3,
+        enforcement_class="C",
+        industry_prefixes=["31", "32"],
+        description="冶金有色",
+    )
     return ruleset
 
 
 def test_the_first_matching_rule_gives_the_class_and_is_recorded(world, rule):
-    enterprise = make_enterprise(world.board_a, industry="2614", sector="hazardous_chemicals", major_hazard_level="2")
+    enterprise = make_enterprise(
+        world.board_a, industry="2614", sector="hazardous_chemicals", major_hazard_level="2"
+    )
     assert enterprise.enforcement_class == "A"
     assert enterprise.class_ruleset == rule
     history = enterprise.classifications.get()
@@ -45,7 +63,10 @@ def test_changing_an_input_reclassifies_and_adds_history(world, rule):
     services.save_enterprise(enterprise)
     enterprise.refresh_from_db()
     assert enterprise.enforcement_class == "B"
-    assert [c.enforcement_class for c in enterprise.classifications.order_by("decided_at", "pk")] == ["C", "B"]
+    assert [c.enforcement_class for c in enterprise.classifications.order_by("decided_at", "pk")] == [
+        "C",
+        "B",
+    ]
 
 
 def test_an_override_needs_a_reason_and_survives_later_saves(world, rule):
@@ -67,7 +88,9 @@ def test_an_override_needs_a_reason_and_survives_later_saves(world, rule):
 
 def test_a_new_rule_version_applies_from_its_effective_date(world, rule):
     enterprise = make_enterprise(world.board_a, industry="1711")
-    newer = ClassRuleSet.objects.create(version="T-2", name="新规则", effective_from=date(2026, 6, 1), default_class="C")
+    newer = ClassRuleSet.objects.create(
+        version="T-2", name="新规则", effective_from=date(2026, 6, 1), default_class="C"
+    )
     assert ClassRuleSet.current(date(2026, 5, 31)) == rule
     assert ClassRuleSet.current(date(2026, 6, 1)) == newer
     assert services.reclassify_all(ruleset=newer) >= 1

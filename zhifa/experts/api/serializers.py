@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from zhifa.experts.models import Expert, ExpertGroup
 from zhifa.core.serializers import CleanModelSerializer
+from zhifa.experts.models import Expert, ExpertGroup
 
 
 class ExpertGroupSerializer(serializers.ModelSerializer):

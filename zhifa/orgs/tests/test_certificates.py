@@ -39,7 +39,9 @@ def test_the_certified_annotation_agrees_with_the_per_officer_check(world):
 
 def test_a_safety_manager_cannot_hold_a_certificate(world):
     manager = make_officer(world.board_a, Post.SAFETY_MANAGER, certified=False)
-    certificate = Certificate(officer=manager, number="320412009999", valid_from=date(2026, 1, 1), valid_to=date(2028, 1, 1))
+    certificate = Certificate(
+        officer=manager, number="320412009999", valid_from=date(2026, 1, 1), valid_to=date(2028, 1, 1)
+    )
     with pytest.raises(ValidationError) as exc:
         certificate.full_clean()
     assert "officer" in exc.value.message_dict
@@ -47,7 +49,9 @@ def test_a_safety_manager_cannot_hold_a_certificate(world):
 
 def test_a_certificate_cannot_end_before_it_starts(world):
     officer = make_officer(world.board_a, certified=False)
-    certificate = Certificate(officer=officer, number="320412008888", valid_from=date(2026, 6, 1), valid_to=date(2026, 5, 1))
+    certificate = Certificate(
+        officer=officer, number="320412008888", valid_from=date(2026, 6, 1), valid_to=date(2026, 5, 1)
+    )
     with pytest.raises(ValidationError) as exc:
         certificate.full_clean()
     assert "有效期至不能早于有效期起" in exc.value.message_dict["valid_to"][0]
@@ -64,7 +68,9 @@ def test_suspending_needs_a_reason(world):
 
 def test_expiring_within_lists_only_valid_certificates_ending_in_the_window(world):
     today = date.today()
-    soon = make_officer(world.board_a, valid_from=today - timedelta(days=10), valid_to=today + timedelta(days=30))
+    soon = make_officer(
+        world.board_a, valid_from=today - timedelta(days=10), valid_to=today + timedelta(days=30)
+    )
     make_officer(world.board_a, valid_from=today - timedelta(days=10), valid_to=today + timedelta(days=90))
     expiring = set(Certificate.objects.expiring_within(60, today).values_list("officer_id", flat=True))
     assert soon.pk in expiring

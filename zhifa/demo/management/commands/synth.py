@@ -8,7 +8,6 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from zhifa.demo.generate import (
-    DEFAULT_PASSWORD,
     DEFAULT_SEED,
     ENTERPRISES_PER_DISTRICT,
     DemoError,
@@ -34,15 +33,16 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认 {DEFAULT_SEED}）")
         parser.add_argument(
             "--password",
-            default=DEFAULT_PASSWORD,
-            help=f"演示账号的密码（默认 {DEFAULT_PASSWORD}），与 zhifa demo 相同",
+            default=None,
+            help="给出时建立或重置演示账号并设为此密码；不给出时不改动任何账号（不会改掉 zhifa demo 设定的密码）",
         )
         parser.add_argument(
             "--enterprises-per-district", type=int, default=ENTERPRISES_PER_DISTRICT, help=argparse.SUPPRESS
         )
 
     def handle(self, *args, scale, seed, password, enterprises_per_district, **options):
-        check_password(password)
+        if password is not None:
+            check_password(password)
         started = time.monotonic()
         try:
             report = build(
