@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "zhifa.orgs",
     "zhifa.experts",
     "zhifa.enterprises",
+    "zhifa.inspections",
+    "zhifa.documents",
     "zhifa.demo",
 ]
 
@@ -198,3 +200,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("ZHIFA_LOG_LEVEL", "WARNING")},
 }
 CSRF_FAILURE_VIEW = "zhifa.core.views.csrf_failure"
+ZHIFA_DOCUMENT_NUMBER_FORMAT = env("ZHIFA_DOCUMENT_NUMBER_FORMAT") or "（{short}）应急{abbr}〔{year}〕{seq}号"

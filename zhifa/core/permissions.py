@@ -10,6 +10,8 @@ Jurisdiction (which rows) is a separate question answered by ``RestrictedQuerySe
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from django.contrib.auth.backends import ModelBackend
 
 from zhifa.core.roles import ADMIN_ROLES, BOARD_ROLES, BUSINESS_ROLES, DISTRICT_ROLES, Role
@@ -20,7 +22,8 @@ DISTRICT = set(DISTRICT_ROLES)
 REGISTRY_EDITORS = {R.DISTRICT_LEADER, R.BRIGADE_OFFICER, R.BOARD_LEADER, R.BOARD_OFFICER, R.SAFETY_MANAGER}
 CERTIFIED_POSTS = {R.DISTRICT_LEADER, R.BRIGADE_OFFICER, R.BOARD_LEADER, R.BOARD_OFFICER}
 
-PERMISSIONS: dict[str, set[str]] = {
+# Values are sets of ``Role`` members (``str`` subclasses); ``Set`` is read-only, so covariant.
+PERMISSIONS: dict[str, Set[str]] = {
     # Organisation
     "orgs.view_region": ALL_BUSINESS | {R.EXPERT, R.SYSTEM_ADMIN, R.SECURITY_ADMIN},
     "orgs.change_region": {R.SYSTEM_ADMIN},
@@ -65,6 +68,36 @@ PERMISSIONS: dict[str, set[str]] = {
     "enterprises.view_classruleset": ALL_BUSINESS | {R.SYSTEM_ADMIN},
     "enterprises.add_classruleset": {R.SYSTEM_ADMIN},
     "enterprises.change_classruleset": {R.SYSTEM_ADMIN},
+    # Inspections (only certified posts sign; safety managers help draft and record hazards)
+    "inspections.view_checklisttemplate": ALL_BUSINESS | {R.EXPERT, R.SYSTEM_ADMIN},
+    "inspections.add_checklisttemplate": {R.SYSTEM_ADMIN, R.DISTRICT_LEADER},
+    "inspections.change_checklisttemplate": {R.SYSTEM_ADMIN, R.DISTRICT_LEADER},
+    "inspections.view_inspection": ALL_BUSINESS,
+    "inspections.add_inspection": REGISTRY_EDITORS,
+    "inspections.change_inspection": REGISTRY_EDITORS,
+    "inspections.sign_off_inspection": CERTIFIED_POSTS,
+    "inspections.view_hazard": ALL_BUSINESS,
+    "inspections.add_hazard": REGISTRY_EDITORS,
+    "inspections.change_hazard": REGISTRY_EDITORS,
+    "inspections.view_evidence": ALL_BUSINESS,
+    "inspections.add_evidence": REGISTRY_EDITORS,
+    "inspections.view_rectificationorder": ALL_BUSINESS,
+    "inspections.add_rectificationorder": CERTIFIED_POSTS,
+    "inspections.view_extensionrequest": ALL_BUSINESS,
+    "inspections.add_extensionrequest": REGISTRY_EDITORS,
+    "inspections.decide_extensionrequest": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    "inspections.view_reinspection": ALL_BUSINESS,
+    "inspections.add_reinspection": CERTIFIED_POSTS,
+    "inspections.change_reinspection": CERTIFIED_POSTS,
+    "inspections.view_casesource": ALL_BUSINESS,
+    "inspections.add_casesource": CERTIFIED_POSTS,
+    # Documents: issued by the workflows above; corrected as new versions, never edited
+    "documents.view_issueddocument": ALL_BUSINESS,
+    "documents.correct_issueddocument": CERTIFIED_POSTS,
+    "documents.view_servicerecord": ALL_BUSINESS,
+    "documents.add_servicerecord": REGISTRY_EDITORS,
+    "documents.view_formkind": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "documents.change_formkind": {R.SYSTEM_ADMIN},
     # The full-process record: read by the audit administrator only (三员 separation).
     "core.view_auditentry": {R.AUDIT_ADMIN},
     "core.export_auditentry": {R.AUDIT_ADMIN},
