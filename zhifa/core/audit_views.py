@@ -7,20 +7,20 @@ import django_tables2 as tables
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from zhifa.core.audit import record
 from zhifa.core.choices import AuditAction
+from zhifa.core.filtersets import SearchFilterSet
 from zhifa.core.models import AuditEntry
 from zhifa.core.views import ObjectListView, PermissionMixin
 from zhifa.core.xlsx import xlsx_response
 
 
-class AuditFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("搜索"))
+class AuditFilterSet(SearchFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索（对象、说明、姓名、请求编号、IP）"))
     action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("动作"))
     username = django_filters.CharFilter(lookup_expr="iexact", label=_("用户名"))
     object_type = django_filters.CharFilter(lookup_expr="iexact", label=_("对象类型"))
@@ -41,17 +41,13 @@ class AuditFilterSet(django_filters.FilterSet):
         model = AuditEntry
         fields = ["q", "action", "username", "object_type", "since", "until"]
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(object_repr__icontains=value)
-            | Q(message__icontains=value)
-            | Q(user_display__icontains=value)
-            | Q(request_id=value)
-            | Q(ip=value)
-        )
+    search_fields = (
+        "object_repr__icontains",
+        "message__icontains",
+        "user_display__icontains",
+        "request_id",
+        "ip",
+    )
 
 
 class AuditTable(tables.Table):

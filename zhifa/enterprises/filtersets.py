@@ -1,13 +1,13 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.filtersets import SearchFilterSet
 from zhifa.enterprises.choices import EnforcementClass, OperatingStatus, Scale, Sector, StandardizationGrade
 from zhifa.enterprises.models import Enterprise
 from zhifa.orgs.models import Region
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class EnterpriseFilterSet(SearchFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索（名称、信用代码、法定代表人、地址）"))
     board = django_filters.ModelChoiceFilter(queryset=Region.objects.boards(), label=_("板块"))
     enforcement_class = django_filters.ChoiceFilter(choices=EnforcementClass.choices, label=_("执法类别"))
@@ -19,6 +19,13 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     operating_status = django_filters.ChoiceFilter(choices=OperatingStatus.choices, label=_("经营状态"))
     industry_code = django_filters.CharFilter(
         field_name="industry__code", lookup_expr="startswith", label=_("行业代码（前缀）")
+    )
+
+    search_fields = (
+        "name__icontains",
+        "uscc__iexact",
+        "legal_representative__icontains",
+        "address__icontains",
     )
 
     class Meta:
@@ -33,18 +40,3 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             "operating_status",
             "industry_code",
         ]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        self.filters["q"].field.widget.input_type = "search"
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(uscc__iexact=value)
-            | Q(legal_representative__icontains=value)
-            | Q(address__icontains=value)
-        )

@@ -2,20 +2,16 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.filtersets import SearchFilterSet, yes_no_filter
 from zhifa.experts.models import Expert, ExpertGroup
-from zhifa.orgs.filtersets import yes_no_filter
 
 
-class ExpertGroupFilterSet(django_filters.FilterSet):
+class ExpertGroupFilterSet(SearchFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索（名称、专项领域、行业代码）"))
 
     class Meta:
         model = ExpertGroup
         fields = ["q"]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        self.filters["q"].field.widget.input_type = "search"
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -26,28 +22,19 @@ class ExpertGroupFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(topics__icontains=value) | Q(pk__in=covering))
 
 
-class ExpertFilterSet(django_filters.FilterSet):
+class ExpertFilterSet(SearchFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索（姓名、工作单位、信用代码、资格）"))
     group = django_filters.ModelChoiceFilter(
         field_name="groups", queryset=ExpertGroup.objects.all(), label=_("专业组")
     )
     active = yes_no_filter(_("在库"))
+    search_fields = (
+        "name__icontains",
+        "employer__icontains",
+        "employer_uscc__iexact",
+        "qualifications__icontains",
+    )
 
     class Meta:
         model = Expert
         fields = ["q", "group", "active"]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        self.filters["q"].field.widget.input_type = "search"
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(employer__icontains=value)
-            | Q(employer_uscc__iexact=value)
-            | Q(qualifications__icontains=value)
-        )

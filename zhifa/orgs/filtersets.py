@@ -1,8 +1,9 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.filtersets import SearchFilterSet, yes_no_filter
 from zhifa.orgs.choices import (
     CertificateLevel,
     CertificateStatus,
@@ -18,39 +19,7 @@ from zhifa.orgs.models import Certificate, Equipment, Officer, Pairing, Region, 
 EXPIRING_DAYS = 60
 
 
-class YesNoWidget(django_filters.widgets.BooleanWidget):
-    """A 是/否 select (django-filter's own labels are English)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
-
-
-def yes_no_filter(label, **kwargs):
-    return django_filters.BooleanFilter(label=label, widget=YesNoWidget(), **kwargs)
-
-
-class SearchMixin:
-    """A free-text ``q`` box rendered as ``<input type=search>`` (the list page searches as one types)."""
-
-    search_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        if "q" in self.filters:
-            self.filters["q"].field.widget.input_type = "search"
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{field: value})
-        return queryset.filter(condition)
-
-
-class RegionFilterSet(SearchMixin, django_filters.FilterSet):
+class RegionFilterSet(SearchFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索（名称、区划代码）"))
     kind = django_filters.ChoiceFilter(choices=RegionKind.choices, label=_("类型"))
     search_fields = ("name__icontains", "code__startswith")
@@ -60,7 +29,7 @@ class RegionFilterSet(SearchMixin, django_filters.FilterSet):
         fields = ["q", "kind"]
 
 
-class OfficerFilterSet(SearchMixin, django_filters.FilterSet):
+class OfficerFilterSet(SearchFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索（姓名）"))
     unit = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("所在单位"))
     post = django_filters.ChoiceFilter(choices=Post.choices, label=_("岗位"))
@@ -81,7 +50,7 @@ class OfficerFilterSet(SearchMixin, django_filters.FilterSet):
         return queryset.filter(valid) if value else queryset.exclude(valid)
 
 
-class CertificateFilterSet(SearchMixin, django_filters.FilterSet):
+class CertificateFilterSet(SearchFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索（持证人、证件编号）"))
     unit = django_filters.ModelChoiceFilter(
         field_name="officer__unit", queryset=Region.objects.all(), label=_("所在单位")
@@ -104,7 +73,7 @@ class CertificateFilterSet(SearchMixin, django_filters.FilterSet):
         return queryset.exclude(pk__in=soon.values("pk"))
 
 
-class EquipmentFilterSet(SearchMixin, django_filters.FilterSet):
+class EquipmentFilterSet(SearchFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索（编号、车牌、型号、使用人）"))
     kind = django_filters.ChoiceFilter(choices=EquipmentKind.choices, label=_("类别"))
     status = django_filters.ChoiceFilter(choices=EquipmentStatus.choices, label=_("状态"))
@@ -121,7 +90,7 @@ class EquipmentFilterSet(SearchMixin, django_filters.FilterSet):
         fields = ["q", "kind", "status", "unit"]
 
 
-class AssignmentFilterSet(SearchMixin, django_filters.FilterSet):
+class AssignmentFilterSet(SearchFilterSet):
     """Shared by 派驻 and 挂钩: both tables of the assignment page read the same GET parameters."""
 
     q = django_filters.CharFilter(method="search", label=_("搜索（人员姓名）"))

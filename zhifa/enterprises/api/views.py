@@ -8,10 +8,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from zhifa.core.api import ScopedModelViewSet
+from zhifa.core.api import ScopedModelViewSet, schema_tags
 from zhifa.enterprises import services
-from zhifa.enterprises.api.filtersets import EnterpriseFilterSet
 from zhifa.enterprises.api.serializers import EnterpriseSerializer, OverrideClassSerializer
+from zhifa.enterprises.filtersets import EnterpriseFilterSet
 from zhifa.enterprises.models import Enterprise
 
 STALE_VERSION = OpenApiResponse(
@@ -24,7 +24,7 @@ STALE_VERSION = OpenApiResponse(
     partial_update=extend_schema(responses={200: EnterpriseSerializer, 409: STALE_VERSION}),
 )
 @extend_schema(
-    tags=[_("企业")],
+    tags=schema_tags(_("企业")),
     description=_(
         "企业台账。保存时按现行规则自动分类分级并记录历史；"
         "修改时回传 version，若已被他人修改返回 409。企业不删除。"

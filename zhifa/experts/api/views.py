@@ -4,13 +4,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 
-from zhifa.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
-from zhifa.experts.api.filtersets import ExpertFilterSet
+from zhifa.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, schema_tags
 from zhifa.experts.api.serializers import ExpertGroupSerializer, ExpertSerializer
+from zhifa.experts.filtersets import ExpertFilterSet
 from zhifa.experts.models import Expert, ExpertGroup
 
 
-@extend_schema(tags=[_("专家组")], description=_("专家库的专业组（只读，由系统管理员维护）。"))
+@extend_schema(tags=schema_tags(_("专家组")), description=_("专家库的专业组（只读，由系统管理员维护）。"))
 class ExpertGroupViewSet(ScopedReadOnlyViewSet):
     """Professional groups of the pool (read-only; maintained by the system administrator)."""
 
@@ -21,7 +21,7 @@ class ExpertGroupViewSet(ScopedReadOnlyViewSet):
 
 
 @extend_schema(
-    tags=[_("专家")],
+    tags=schema_tags(_("专家")),
     description=_("专家库。专家本人账号只能看到本人记录；电话仅显示打码值。专家不删除，出库请置“在库”为否。"),
 )
 class ExpertViewSet(ScopedModelViewSet):

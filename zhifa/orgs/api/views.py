@@ -4,13 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 
-from zhifa.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
-from zhifa.orgs.api.filtersets import CertificateFilterSet, OfficerFilterSet, RegionFilterSet
+from zhifa.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, schema_tags
+from zhifa.orgs.api.filtersets import CertificateFilterSet, RegionFilterSet
 from zhifa.orgs.api.serializers import CertificateSerializer, OfficerSerializer, RegionSerializer
+from zhifa.orgs.filtersets import OfficerFilterSet
 from zhifa.orgs.models import Certificate, Officer, Region
 
 
-@extend_schema(tags=[_("区划与板块")], description=_("本区及各板块（只读，由系统管理员维护）。"))
+@extend_schema(tags=schema_tags(_("区划与板块")), description=_("本区及各板块（只读，由系统管理员维护）。"))
 class RegionViewSet(ScopedReadOnlyViewSet):
     """The district and its boards (read-only; maintained by the system administrator)."""
 
@@ -22,7 +23,7 @@ class RegionViewSet(ScopedReadOnlyViewSet):
 
 
 @extend_schema(
-    tags=[_("执法人员")],
+    tags=schema_tags(_("执法人员")),
     description=_(
         "区局、执法大队与各板块的执法人员。身份证号和电话仅有相应权限者可见全文。人员不删除，离岗请置“在岗”为否。"
     ),
@@ -53,7 +54,9 @@ class OfficerViewSet(ScopedModelViewSet):
         self._annotate_certified(serializer)
 
 
-@extend_schema(tags=[_("执法证")], description=_("执法证。暂扣、吊销通过修改状态并填写原因完成，不删除。"))
+@extend_schema(
+    tags=schema_tags(_("执法证")), description=_("执法证。暂扣、吊销通过修改状态并填写原因完成，不删除。")
+)
 class CertificateViewSet(ScopedModelViewSet):
     """Enforcement certificates. Suspension or revocation is a status change with a reason, not deletion."""
 
