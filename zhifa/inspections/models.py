@@ -424,6 +424,12 @@ class Evidence(AuditedModel):
     content_type = models.CharField(_("文件类型"), max_length=100)
     original_name = models.CharField(_("原文件名"), max_length=200)
     has_thumbnail = models.BooleanField(_("有缩略图"), default=False)
+    thumbnail_sha256 = models.CharField(
+        _("缩略图 SHA-256"),
+        max_length=64,
+        blank=True,
+        help_text=_("照片的 320 像素 JPEG 缩略图，单独存放，原件不变"),
+    )
     recorder = models.ForeignKey(
         "orgs.Equipment",
         verbose_name=_("执法记录仪"),
