@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rest_framework import viewsets
 
 from zhifa.core.api_policy import ACTION_FOR_METHOD
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def schema_tags(*names: StrOrPromise) -> list[str]:
+    """``extend_schema(tags=...)`` from (lazily translated) names, kept lazy.
+
+    drf-spectacular resolves lazy strings when it builds the schema (``normalize_result_object``)
+    but annotates ``tags`` as ``Sequence[str]``; the cast says so here rather than at every endpoint.
+    """
+    return cast(list[str], list(names))
 
 
 class ScopedViewSetMixin:

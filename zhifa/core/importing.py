@@ -25,6 +25,7 @@ Column titles are a file format, not UI text: they are matched literally and are
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import operator
@@ -35,7 +36,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -51,8 +52,11 @@ from openpyxl.utils import get_column_letter
 from zhifa.core.audit import record
 from zhifa.core.choices import AuditAction
 from zhifa.core.permissions import is_district_wide
-from zhifa.core.scoping import board_ids
+from zhifa.core.scoping import RestrictedQuerySet, board_ids
 from zhifa.core.xlsx import xlsx_bytes
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: KIND (as typed on the command line) → the spec object.
 SPECS: dict[str, str] = {
@@ -190,9 +194,9 @@ def as_text(value: Any) -> str:
 class Text:
     """Free text; ``normalize`` (e.g. ``normalize_uscc``) is applied to keys and codes."""
 
-    help = ""
+    help: StrOrPromise = ""
 
-    def __init__(self, normalize: Callable[[str], str] | None = None, help: str = ""):
+    def __init__(self, normalize: Callable[[str], str] | None = None, help: StrOrPromise = ""):
         self.normalize = normalize
         if help:
             self.help = help
@@ -281,7 +285,7 @@ class ListOf:
         model: type[models.Model],
         *,
         by: tuple[str, ...] = ("name", "code"),
-        label: str = "",
+        label: StrOrPromise = "",
         example: str = "",
     ):
         self.model = model
@@ -297,7 +301,7 @@ class ListOf:
         key = ("list_of", self.model._meta.label)
         if key not in ctx.cache:
             table = {}
-            for obj in self.model.objects.all():
+            for obj in self.model._default_manager.all():
                 for attr in reversed(self.by):
                     table[str(getattr(obj, attr))] = obj
             ctx.cache[key] = table
@@ -322,10 +326,11 @@ class ListOf:
 @dataclass(frozen=True)
 class Column:
     title: str  # the header in the file (literal, not translated)
-    field: str  # the model field
-    parse: Any = field(default_factory=Text)  # a parser: (cell value, ctx) → field value, raises CellError
+    field: str  # the model field (the name shadows dataclasses.field in this class body)
+    # A parser: (cell value, ctx) → field value, raises CellError.
+    parse: Any = dataclasses.field(default_factory=Text)
     required: bool = False
-    help: str = ""
+    help: StrOrPromise = ""
     m2m: bool = False
 
     @property
@@ -364,7 +369,7 @@ class ImportSpec:
     #: Fields left out of ``full_clean`` (e.g. the enterprise's version, maintained by its service).
     clean_exclude: tuple[str, ...] = ()
     #: Shown on the import page: how existing records are recognised.
-    key_help = ""
+    key_help: StrOrPromise = ""
 
     @property
     def label(self) -> str:
@@ -384,9 +389,11 @@ class ImportSpec:
         if field_name == NON_FIELD_ERRORS:
             return "—"
         try:
-            return str(self.model._meta.get_field(field_name).verbose_name)
+            model_field = self.model._meta.get_field(field_name)
         except Exception:
             return field_name
+        # A reverse relation has no verbose name of its own.
+        return str(model_field.verbose_name) if isinstance(model_field, models.Field) else field_name
 
     # Import hooks
 
@@ -397,14 +404,24 @@ class ImportSpec:
         """An empty optional cell: the model field's default ("" for text, the default choice…)."""
         if column.m2m:
             return []
-        return self.model._meta.get_field(column.field).get_default()
+        model_field = self.model._meta.get_field(column.field)
+        if not isinstance(model_field, models.Field):
+            raise TypeError(f"{self.model._meta.label}.{column.field} is a reverse relation, not a column")
+        return model_field.get_default()
 
     def key_of(self, values: dict[str, Any]) -> tuple | None:
         key = tuple(values.get(f) for f in self.key_fields)
         return key if all(v not in (None, "") for v in key) else None
 
+    def records(self) -> RestrictedQuerySet:
+        """Every record of the model, through its manager (a ``RestrictedQuerySet``, for jurisdiction)."""
+        qs = self.model._default_manager.all()
+        if not isinstance(qs, RestrictedQuerySet):
+            raise TypeError(f"{self.model._meta.label}'s default manager is not a RestrictedQuerySet")
+        return qs
+
     def base_queryset(self):
-        qs = self.model.objects.all()
+        qs = self.records()
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         if self.prefetch_related:
@@ -432,7 +449,7 @@ class ImportSpec:
     # Export hooks
 
     def export_queryset(self, user, params=None, request=None):
-        qs = self.model.objects.restrict(user, "view")
+        qs = self.records().restrict(user, "view")
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         if self.prefetch_related:
@@ -515,9 +532,9 @@ def read_source(source) -> bytes:
         with open(source, "rb") as handle:
             data = handle.read(limit + 1)
     else:
-        size = getattr(source, "size", None)
-        if size is not None and size > limit:
-            raise _too_large(size)
+        declared = getattr(source, "size", None)
+        if declared is not None and declared > limit:
+            raise _too_large(declared)
         if hasattr(source, "seek"):
             source.seek(0)
         data = source.read(limit + 1)
@@ -751,7 +768,8 @@ class _Importer:
         changeable: set = set()
         for start in range(0, len(ids), IN_CHUNK):
             changeable.update(
-                spec.model.objects.restrict(user, "change")
+                spec.records()
+                .restrict(user, "change")
                 .filter(pk__in=ids[start : start + IN_CHUNK])
                 .values_list("pk", flat=True)
             )
@@ -815,16 +833,17 @@ class _Importer:
         A record the user may already change (e.g. an officer seconded to their board) may be
         re-imported as long as the row leaves its board as it is, so that their export re-imports.
         """
-        spec, ctx = self.spec, self.ctx
-        board = row.values.get(spec.board_field) if spec.board_field else None
-        if board is None or ctx.board_ids is None or board.pk in ctx.board_ids:
+        spec, ctx, board_field = self.spec, self.ctx, self.spec.board_field
+        board = row.values.get(board_field) if board_field else None
+        if board_field is None or board is None or ctx.board_ids is None or board.pk in ctx.board_ids:
             return
         if obj is not None and obj is not AMBIGUOUS:
-            if getattr(obj, spec.model._meta.get_field(spec.board_field).attname) == board.pk:
+            model_field = spec.model._meta.get_field(board_field)
+            if isinstance(model_field, models.Field) and getattr(obj, model_field.attname) == board.pk:
                 return
         self.error(
             row,
-            spec.title_of(spec.board_field),
+            spec.title_of(board_field),
             _("“%(board)s”不在您的管辖范围内：您只能导入%(own)s的%(label)s")
             % {"board": board.name, "own": ctx.own_board_names(), "label": spec.label},
         )

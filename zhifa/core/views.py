@@ -6,7 +6,7 @@ Each view declares the permission it needs (403 without it) and reads its rows t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,15 +16,15 @@ from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
 from zhifa.core.choices import AuditAction
-
-StrOrPromise = str | Promise
 from zhifa.core.roles import Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def healthz(request):
@@ -195,7 +195,7 @@ def json_error(message: str, status: int = 400):
     return JsonResponse({"detail": message}, status=status)
 
 
-def role_label(user) -> str:
+def role_label(user) -> StrOrPromise:
     try:
         return Role(user.role).label
     except ValueError:

@@ -10,9 +10,10 @@ hash is computed once (PBKDF2 is deliberately slow: one hash per account would c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from zhifa.accounts.models import User
 from zhifa.core.roles import Role
@@ -44,7 +45,10 @@ class Account:
         return {"username": self.username, "role": self.role, "board_code": self.board_code}
 
 
-def _first(queryset) -> Model:
+_M = TypeVar("_M", bound=Model)
+
+
+def _first(queryset: QuerySet[_M]) -> _M:
     item = queryset.order_by("pk").first()
     if item is None:
         raise DemoError(f"演示数据不完整：找不到所需的{queryset.model._meta.verbose_name}")

@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from itertools import accumulate
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -254,6 +255,11 @@ class _Shared:
         )
 
 
+_T = TypeVar("_T")
+#: (value, weight) pairs for ``_weighted``.
+_Weights = tuple[tuple[_T, float], ...]
+
+
 def _weighted(rng: random.Random, pairs):
     values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights)[0]
@@ -272,6 +278,8 @@ class CopyBuilder:
         self.target_enterprises = enterprises
         self.counts = CopyCounts(copy)
         self._serial = 0
+        #: Each board's share of the enterprises (data.BOARDS' weight), by the board's pk.
+        self.board_weights: dict[int, int] = {}
 
     def build(self) -> CopyCounts:
         boards = self.boards()
@@ -299,7 +307,7 @@ class CopyBuilder:
                     "sort_order": (self.copy - 1) * 100 + index + 1,
                 },
             )
-            board.weight = spec.weight
+            self.board_weights[board.pk] = spec.weight
             boards.append(board)
         self.counts.boards = len(boards)
         return boards
@@ -537,14 +545,14 @@ class CopyBuilder:
     def _profile(self, sector: str):
         """Scale, major hazard level and 标准化 grade, drawn by sector."""
         rng, S, M, G = self.rng, Scale, MajorHazardLevel, StandardizationGrade
+        scales: dict[str, _Weights[Scale]] = {
+            Sector.INDUSTRY_TRADE: ((S.LARGE, 1.2), (S.MEDIUM, 7), (S.SMALL, 45), (S.MICRO, 46.8)),
+            Sector.HAZARDOUS_CHEMICALS: ((S.LARGE, 3), (S.MEDIUM, 15), (S.SMALL, 50), (S.MICRO, 32)),
+            Sector.COMMERCE: ((S.LARGE, 0.5), (S.MEDIUM, 3), (S.SMALL, 35), (S.MICRO, 61.5)),
+            Sector.FIREWORKS: ((S.SMALL, 20), (S.MICRO, 80)),
+        }
         scale = _weighted(
-            rng,
-            {
-                Sector.INDUSTRY_TRADE: ((S.LARGE, 1.2), (S.MEDIUM, 7), (S.SMALL, 45), (S.MICRO, 46.8)),
-                Sector.HAZARDOUS_CHEMICALS: ((S.LARGE, 3), (S.MEDIUM, 15), (S.SMALL, 50), (S.MICRO, 32)),
-                Sector.COMMERCE: ((S.LARGE, 0.5), (S.MEDIUM, 3), (S.SMALL, 35), (S.MICRO, 61.5)),
-                Sector.FIREWORKS: ((S.SMALL, 20), (S.MICRO, 80)),
-            }.get(sector, ((S.LARGE, 10), (S.MEDIUM, 30), (S.SMALL, 40), (S.MICRO, 20))),
+            rng, scales.get(sector, ((S.LARGE, 10), (S.MEDIUM, 30), (S.SMALL, 40), (S.MICRO, 20)))
         )
         big = scale in (S.LARGE, S.MEDIUM)
         hazard = M.NONE
@@ -554,6 +562,7 @@ class CopyBuilder:
             hazard = _weighted(rng, ((M.LEVEL_2, 10), (M.LEVEL_3, 40), (M.LEVEL_4, 50)))
         elif sector == Sector.OTHER and rng.random() < 0.1:
             hazard = _weighted(rng, ((M.LEVEL_2, 20), (M.LEVEL_3, 40), (M.LEVEL_4, 40)))
+        grades: _Weights[StandardizationGrade]
         if sector == Sector.HAZARDOUS_CHEMICALS:
             grades = ((G.GRADE_1, 1), (G.GRADE_2, 12), (G.GRADE_3, 70), (G.UNRATED, 17))
         elif sector == Sector.INDUSTRY_TRADE:
@@ -572,7 +581,7 @@ class CopyBuilder:
         fireworks = max(1, round(count * data.FIREWORKS_PER_MILLE / 1000))
         codes = rng.choices(shared.class_codes, cum_weights=shared.class_cum_weights, k=count - fireworks)
         codes += [rng.choice(data.FIREWORKS_CLASSES) for _ in range(fireworks)]
-        board_of = rng.choices(boards, weights=[b.weight for b in boards], k=count)
+        board_of = rng.choices(boards, weights=[self.board_weights[b.pk] for b in boards], k=count)
         people = [fake.name() for _ in range(max(200, count // 4))]
         statuses = (
             (OperatingStatus.OPERATING, 95.5),

@@ -331,6 +331,13 @@ class OfficerAssignment(AuditedModel):
     end = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("留空表示长期"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
+    # Declared by each subclass (with its own verbose names and related names); annotated here so
+    # the shared methods type-check. Bare annotations create no field.
+    officer: Officer
+    officer_id: int | None
+    region: Region
+    region_id: int | None
+
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -44,6 +45,9 @@ from zhifa.orgs.tables import (
     RegionTable,
     SecondmentTable,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 
 def _count_by(queryset, field_name: str):
@@ -316,7 +320,7 @@ class PostFill:
     target: int
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         return self.post.label
 
     @property
@@ -357,7 +361,7 @@ class StaffingRow:
 
 @dataclass
 class DistrictFigures:
-    posts: list[tuple[str, int]] = field(default_factory=list)
+    posts: list[tuple[StrOrPromise, int]] = field(default_factory=list)
     active: int = 0
     certified: int = 0
     expiring: int = 0
@@ -393,7 +397,17 @@ def staffing_annotations(today: date) -> dict:
     return annotations
 
 
-def staffing_row(region: Region) -> StaffingRow:
+class StaffingCounts(TypedDict):
+    """What ``staffing_annotations`` adds to each Region (besides ``n_<post>`` for every post)."""
+
+    n_active: int
+    n_certified: int
+    n_expiring: int
+    n_secondments: int
+    n_pairings: int
+
+
+def staffing_row(region: WithAnnotations[Region, StaffingCounts]) -> StaffingRow:
     return StaffingRow(
         region=region,
         fills=[
@@ -478,7 +492,7 @@ class StaffingView(PermissionMixin, View):
         )
         figures.seconded_out, figures.paired_out = out["seconded"], out["paired"]
         if len(figures.posts) > len(DISTRICT_POSTS):  # more than one district row: sum post by post
-            merged: dict[str, int] = {}
+            merged: dict[StrOrPromise, int] = {}
             for label, n in figures.posts:
                 merged[label] = merged.get(label, 0) + n
             figures.posts = list(merged.items())
