@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -36,6 +38,35 @@ def web(client):
         return client
 
     return client_for
+
+
+class _SchemaEditorShim:
+    def __init__(self, conn):
+        self.connection = conn
+
+    def execute(self, sql):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+@pytest.fixture(scope="module")
+def audit_triggers_lifted(django_db_setup, django_db_blocker):
+    """Lift the audit log's append-only triggers for one test module, and put them back after it.
+
+    The audit log rejects DELETE and TRUNCATE down to the database (migration core 0002), yet a
+    ``transactional_db`` test ends by flushing every table. Use this fixture (before
+    ``transactional_db``) in modules of transactional tests; they must not be testing the triggers
+    themselves (test_audit_chain does, in ordinary transactions, which pytest-django runs first).
+    """
+    from django.db import connection
+
+    append_only = importlib.import_module("zhifa.core.migrations.0002_audit_append_only")
+    with django_db_blocker.unblock():
+        append_only.reverse(None, _SchemaEditorShim(connection))
+    yield
+    with django_db_blocker.unblock():
+        append_only.reverse(None, _SchemaEditorShim(connection))
+        append_only.forward(None, _SchemaEditorShim(connection))
 
 
 @pytest.fixture(autouse=True)

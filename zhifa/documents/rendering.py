@@ -138,13 +138,41 @@ def normalize(content: dict) -> dict:
 # --- Templates ------------------------------------------------------------------------------------------
 
 
+class OverrideFirstLoader(jinja2.BaseLoader):
+    """The administrator's directory first, then the built-in forms.
+
+    Unlike a plain ``ChoiceLoader``, a cached template also goes stale when an override of the same
+    name appears or disappears, so an administrator's new file takes effect without a restart.
+    """
+
+    def __init__(self, override: str, builtin: str):
+        self.override_dir = Path(override)
+        self.override = jinja2.FileSystemLoader(override)
+        self.builtin = jinja2.FileSystemLoader(builtin)
+
+    def get_source(self, environment, template):
+        path = self.override_dir.joinpath(*jinja2.loaders.split_template_path(template))
+        overridden = path.is_file()
+        loader = self.override if overridden else self.builtin
+        source, filename, uptodate = loader.get_source(environment, template)
+
+        def still_current() -> bool:
+            return path.is_file() == overridden and (uptodate is None or uptodate())
+
+        return source, filename, still_current
+
+    def list_templates(self):
+        names = set(self.builtin.list_templates())
+        if self.override_dir.is_dir():
+            names.update(self.override.list_templates())
+        return sorted(names)
+
+
 @lru_cache(maxsize=4)
 def environment(override: str) -> SandboxedEnvironment:
     """The sandboxed Jinja environment for one override directory (cached; templates reload on change)."""
     return SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(
-            [jinja2.FileSystemLoader(override), jinja2.FileSystemLoader(str(BUILTIN_DIR))]
-        ),
+        loader=OverrideFirstLoader(override, str(BUILTIN_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=True,

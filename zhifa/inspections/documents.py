@@ -381,3 +381,36 @@ def build_reinspection_opinion(review) -> dict:
 
 def issue_reinspection_opinion(review, *, user):
     return issue("reinspection_opinion", review, review.board, build_reinspection_opinion(review), user=user)
+
+
+# --- Finding an inspection's documents -----------------------------------------------------------------
+
+
+def documents_of_inspection(inspection, queryset=None):
+    """Every document issued about one inspection: its record, orders, extensions, re-inspection
+    opinions, and the receipts of their service (all versions)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from zhifa.documents.models import IssuedDocument, ServiceRecord
+    from zhifa.inspections.models import ExtensionRequest, Inspection, RectificationOrder, ReInspection
+
+    queryset = IssuedDocument.objects.all() if queryset is None else queryset
+    ct = ContentType.objects.get_for_models(Inspection, RectificationOrder, ExtensionRequest, ReInspection)
+    orders = RectificationOrder.objects.filter(inspection=inspection).values("pk")
+    subjects = (
+        Q(subject_type=ct[Inspection], subject_id=inspection.pk)
+        | Q(subject_type=ct[RectificationOrder], subject_id__in=orders)
+        | Q(
+            subject_type=ct[ExtensionRequest],
+            subject_id__in=ExtensionRequest.objects.filter(order__in=orders).values("pk"),
+        )
+        | Q(
+            subject_type=ct[ReInspection],
+            subject_id__in=ReInspection.objects.filter(order__in=orders).values("pk"),
+        )
+    )
+    served = IssuedDocument.objects.filter(subjects).values("pk")
+    receipts = ServiceRecord.objects.filter(document__in=served).values("pk")
+    service_ct = ContentType.objects.get_for_model(ServiceRecord)
+    return queryset.filter(subjects | Q(subject_type=service_ct, subject_id__in=receipts))

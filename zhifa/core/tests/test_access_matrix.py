@@ -103,6 +103,14 @@ ROUTES: dict[str, R] = {
     "enterprise-override-class": R(
         "enterprises.override_class", "enterprise", scoped=True, api=True, method="post", ok=400
     ),
+    # Issued documents
+    "documents:document_list": R("documents.view_issueddocument"),
+    "documents:document_batch": R("documents.view_issueddocument"),
+    "documents:document_detail": R("documents.view_issueddocument", "document", scoped=True),
+    "documents:document_pdf": R("documents.view_issueddocument", "document", scoped=True),
+    "documents:document_docx": R("documents.view_issueddocument", "document", scoped=True),
+    "documents:document_correct": R("documents.correct_issueddocument", "document", scoped=True),
+    "documents:document_service": R("documents.add_servicerecord", "document", scoped=True),
 }
 
 #: Routes open to everyone or to any signed-in user, tested on their own below.
@@ -146,8 +154,32 @@ def matrix(world):
         "expert": world.eve.expert,
         "group": world.eve.expert.groups.first(),
         "audit": AuditEntry.objects.first(),
+        "document": _issued_document(world),
     }
     return world, objects
+
+
+def _issued_document(world):
+    """A document of board A whose files are stored (tiny stand-ins; rendering is tested elsewhere)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhifa.core import storage
+    from zhifa.documents.models import FormKind, IssuedDocument
+
+    return IssuedDocument.objects.create(
+        kind=FormKind.objects.get(pk="inspection_record"),
+        agency=world.district,
+        board=world.board_a,
+        year=timezone.localdate().year,
+        sequence=1,
+        number="（武）应急检〔2026〕1号",
+        title="现场检查记录",
+        pdf_sha256=storage.put_bytes(b"%PDF-1.4 access matrix"),
+        docx_sha256=storage.put_bytes(b"PK access matrix"),
+        subject_type=ContentType.objects.get_for_model(world.board_a),
+        subject_id=world.board_a.pk,
+        issued_by=world.alice,
+    )
 
 
 def _request(client, route: R, name: str, obj):

@@ -15,7 +15,6 @@ after it stops; in between, only the browser talks to the server.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Iterator
@@ -23,7 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from zhifa.core.testing import PASSWORD, build_world, make_enterprise
 
@@ -77,34 +75,12 @@ def chromium() -> Iterator:
             browser.close()
 
 
-# The audit log is append-only down to the database (triggers reject DELETE and TRUNCATE, migration
-# core 0002), yet a transactional test ends by flushing every table. The triggers are lifted while
-# this module's tests run and put back when it is done; these tests don't exercise them (test_audit_chain
-# does, in ordinary transactions, which pytest-django runs before the transactional tests).
-_append_only = importlib.import_module("zhifa.core.migrations.0002_audit_append_only")
-
-
-class _SchemaEditorShim:
-    def __init__(self, conn):
-        self.connection = conn
-
-    def execute(self, sql):
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql)
-
-
-@pytest.fixture(scope="module")
-def _audit_log_flushable(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        _append_only.reverse(None, _SchemaEditorShim(connection))
-    yield
-    with django_db_blocker.unblock():
-        _append_only.reverse(None, _SchemaEditorShim(connection))
-        _append_only.forward(None, _SchemaEditorShim(connection))
+# The audit log is append-only down to the database; a transactional test ends by flushing every table,
+# so the triggers are lifted for this module (``audit_triggers_lifted`` in zhifa/conftest.py).
 
 
 @pytest.fixture
-def server(_audit_log_flushable, transactional_db, django_db_serialized_rollback, live_server):
+def server(audit_triggers_lifted, transactional_db, django_db_serialized_rollback, live_server):
     """The live server, on a database that is put back as migrations left it (industries and all)."""
     return live_server
 
