@@ -55,6 +55,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -260,54 +261,132 @@ def _image_cache() -> dict:
 # --- DOCX -------------------------------------------------------------------------------------------------
 
 
-def _set_run_font(run, name: str, size_pt: float, bold: bool = False) -> None:
-    run.font.size = Pt(size_pt)
-    run.font.bold = bold
-    run.font.name = name
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+def _fonts(element, name: str) -> None:
+    """Name the font for every script (Word picks eastAsia for CJK text) on an rPr element."""
+    fonts = element.get_or_add_rFonts()
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
 
 
-def _paragraph(container, text: str, *, size=16, font=DOCX_BODY_FONT, bold=False, align=None, indent=False):
-    paragraph = container.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.space_before = Pt(0)
-    fmt.space_after = Pt(0)
-    fmt.line_spacing = Pt(28)
-    if indent:
-        fmt.first_line_indent = Pt(size * 2)
-    _set_run_font(paragraph.add_run(text), font, size, bold)
+#: Paragraph styles of the DOCX: (style id and name, size in pt, font, alignment, first-line indent, line spacing).
+DOCX_STYLES = {
+    "title": ("ZhifaTitle", 22, DOCX_TITLE_FONT, WD_ALIGN_PARAGRAPH.CENTER, False, 36),
+    "center": ("ZhifaCenter", 16, DOCX_BODY_FONT, WD_ALIGN_PARAGRAPH.CENTER, False, None),
+    "body": ("ZhifaBody", 16, DOCX_BODY_FONT, None, True, None),
+    "heading": ("ZhifaHeading", 16, DOCX_BODY_FONT, None, False, None),
+    "right": ("ZhifaRight", 16, DOCX_BODY_FONT, WD_ALIGN_PARAGRAPH.RIGHT, False, None),
+    "small": ("ZhifaSmall", 12, DOCX_BODY_FONT, None, False, 20),
+    "cell": ("ZhifaCell", 12, DOCX_BODY_FONT, None, False, 18),
+    "footer": ("ZhifaFooter", 14, DOCX_BODY_FONT, WD_ALIGN_PARAGRAPH.CENTER, False, None),
+}
+
+
+@lru_cache(maxsize=1)
+def _docx_template() -> bytes:
+    """An empty form: A4 with the GB/T 9704 margins, the paragraph styles, page numbers in the footer.
+
+    Built once per process; each document starts from these bytes, so the styles are defined once and
+    runs carry no formatting of their own (fast to build, and easy to restyle in Word or WPS).
+    """
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.size = Pt(16)
+    _fonts(normal.element.get_or_add_rPr(), DOCX_BODY_FONT)
+    fmt = normal.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), Pt(28)
+    for name, size, font, align, indent, spacing in DOCX_STYLES.values():
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.font.size = Pt(size)
+        if font != DOCX_BODY_FONT:
+            _fonts(style.element.get_or_add_rPr(), font)
+        if align is not None:
+            style.paragraph_format.alignment = align
+        if indent:
+            style.paragraph_format.first_line_indent = Pt(size * 2)
+        if spacing is not None:
+            style.paragraph_format.line_spacing = Pt(spacing)
+    footer = section.footer.paragraphs[0]
+    footer.style = styles[DOCX_STYLES["footer"][0]]
+    footer.add_run("第 ")
+    _page_number_field(footer, "PAGE")
+    footer.add_run(" 页 共 ")
+    _page_number_field(footer, "NUMPAGES")
+    footer.add_run(" 页")
+    _trim_template(document)
+    # The body starts empty (the default template holds no paragraphs, but be sure).
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+#: Styles kept from python-docx's default template; the other ~160 (and Word 2010's stylesWithEffects
+#: copy of them, ~800 KB of XML together) are dropped, which makes opening and saving each DOCX cheap.
+KEEP_STYLES = {
+    "Normal",
+    "DefaultParagraphFont",
+    "TableNormal",
+    "NoList",
+    "TableGrid",
+    "Header",
+    "HeaderChar",
+    "Footer",
+    "FooterChar",
+}
+
+
+def _trim_template(document) -> None:
+    styles = document.styles.element
+    for style in list(styles.findall(qn("w:style"))):
+        if style.get(qn("w:styleId")) not in KEEP_STYLES and not style.get(qn("w:styleId")).startswith(
+            "Zhifa"
+        ):
+            styles.remove(style)
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    part = document.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            part.drop_rel(rel_id)
+    package_rels = part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rel_id)
+
+
+def _styled(paragraph, key: str):
+    # Set the style id directly: python-docx's ``paragraph.style = ...`` scans every style each time.
+    paragraph._p.get_or_add_pPr().style = DOCX_STYLES[key][0]
     return paragraph
-
-
-def _cell_text(cell, text: str, *, size=14, bold=False, align=None) -> None:
-    paragraph = cell.paragraphs[0]
-    if align is not None:
-        paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(0)
-    _set_run_font(paragraph.add_run(text), DOCX_BODY_FONT, size, bold)
 
 
 def _table(document, columns: list[str], rows: list[list[str]], *, header=True):
     ncols = max([len(columns)] + [len(r) for r in rows]) or 1
     table = document.add_table(rows=0, cols=ncols)
-    table.style = "Table Grid"
+    table._tbl.tblPr.style = "TableGrid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     if header and columns:
         cells = table.add_row().cells
         for i, text in enumerate(columns):
-            _cell_text(cells[i], text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            paragraph = _styled(cells[i].paragraphs[0], "cell")
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.add_run(text).bold = True
     for row in rows:
         cells = table.add_row().cells
         for i, text in enumerate(row):
-            _cell_text(cells[i], text)
+            _styled(cells[i].paragraphs[0], "cell").add_run(text)
     return table
 
 
@@ -329,30 +408,22 @@ def _page_number_field(paragraph, instruction: str) -> None:
 
 
 def render_docx(content: dict) -> bytes:
+    """The same content as an editable DOCX (Word, WPS): title, number, field table, sections, notice,
+    signatures, date, page numbers in the footer."""
     data = normalize(content)
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    style = document.styles["Normal"]
-    style.font.name = DOCX_BODY_FONT
-    style.font.size = Pt(16)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), DOCX_BODY_FONT)
+    document = Document(io.BytesIO(_docx_template()))
+
+    def add(text: str, key: str):
+        return _styled(document.add_paragraph(text), key)
 
     if data["agency_name"]:
-        _paragraph(
-            document, data["agency_name"], size=22, font=DOCX_TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER
-        )
-    _paragraph(
-        document, data["title"], size=22, font=DOCX_TITLE_FONT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
-    )
+        add(data["agency_name"], "title")
+    add(data["title"], "title")
     if data["number"]:
-        number = data["number"] + (f"（第 {data['version']} 版）" if data["version"] > 1 else "")
-        _paragraph(document, number, align=WD_ALIGN_PARAGRAPH.CENTER)
+        add(data["number"] + (f"（第 {data['version']} 版）" if data["version"] > 1 else ""), "center")
     if data["correction"]:
-        _paragraph(document, data["correction"], size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, "")
+        add(data["correction"], "small").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add("", "body")
     if data["fields"]:
         table = _table(document, [], [[f["label"], f["value"]] for f in data["fields"]], header=False)
         for row in table.rows:
@@ -360,21 +431,21 @@ def render_docx(content: dict) -> bytes:
             row.cells[1].width = Mm(116)
     for part in data["sections"]:
         if part["heading"]:
-            _paragraph(document, part["heading"], bold=True)
+            add(part["heading"], "heading")
         for text in part["paragraphs"]:
-            _paragraph(document, text, indent=True)
+            add(text, "body")
         if part["table"]:
             _table(document, part["table"]["columns"], part["table"]["rows"])
     if data["notice"]:
-        _paragraph(document, "")
+        add("", "body")
         for text in data["notice"]:
-            _paragraph(document, text, indent=True)
+            add(text, "body")
     if data["signatures"]:
-        _paragraph(document, "")
+        add("", "body")
         rows = [
             [
                 s["label"] + "：",
-                s["name"] or "",
+                s["name"],
                 (_("执法证号：") + s["certificate"]) if s["certificate"] else "",
                 s["date"] or "    年  月  日",
             ]
@@ -382,18 +453,10 @@ def render_docx(content: dict) -> bytes:
         ]
         _table(document, [], rows, header=False)
     if data["date"]:
-        _paragraph(document, "")
-        _paragraph(document, data["date"], align=WD_ALIGN_PARAGRAPH.RIGHT)
+        add("", "body")
+        add(data["date"], "right")
     if data["footer"]:
-        _paragraph(document, data["footer"], size=12)
-
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_run_font(footer.add_run("第 "), DOCX_BODY_FONT, 14)
-    _page_number_field(footer, "PAGE")
-    _set_run_font(footer.add_run(" 页 共 "), DOCX_BODY_FONT, 14)
-    _page_number_field(footer, "NUMPAGES")
-    _set_run_font(footer.add_run(" 页"), DOCX_BODY_FONT, 14)
+        add(data["footer"], "small")
 
     core = document.core_properties
     core.title = data["title"]

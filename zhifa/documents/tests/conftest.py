@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from zhifa.core.testing import make_enterprise, make_officer, today
+from zhifa.core.testing import make_enterprise, today
 from zhifa.inspections import services
 from zhifa.inspections.choices import HazardLevel, ItemResult
 from zhifa.inspections.models import ChecklistItem, ChecklistTemplate
@@ -116,6 +116,3 @@ def data_dir(settings, tmp_path):
 @pytest.fixture
 def inspected(world, data_dir):
     return signed_inspection(world)
-
-
-__all__ = ["make_officer"]
