@@ -33,7 +33,7 @@ the official fonts are absent, page numbers "第 x 页 共 y 页").
 
 Templates are Jinja2 files in ``zhifa/documents/forms/`` (``base.html`` and one per form kind, named by
 ``FormKind.template``). An administrator may put a file of the same name in ``DATA_DIR/forms/``, which
-is searched first, to adjust a form without touching code. Templates run in Jinja's sandbox with
+is searched first, to adjust a form without touching code. Templates run in Jinja's immutable sandbox with
 autoescaping and strict undefined values: an unsafe attribute (``''.__class__``), a missing variable or
 a syntax error raises ``FormTemplateError`` (a ``ValidationError``), so nothing is issued and the user
 is told the template is at fault. WeasyPrint may read ``data:`` URIs and files inside the two template
@@ -61,7 +61,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "forms"
 
@@ -170,9 +170,9 @@ class OverrideFirstLoader(jinja2.BaseLoader):
 
 
 @lru_cache(maxsize=4)
-def environment(override: str) -> SandboxedEnvironment:
+def environment(override: str) -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja environment for one override directory (cached; templates reload on change)."""
-    return SandboxedEnvironment(
+    return ImmutableSandboxedEnvironment(
         loader=OverrideFirstLoader(override, str(BUILTIN_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -68,9 +68,15 @@ def certificates_on(officers, on: date) -> dict[int, str]:
     return numbers
 
 
-def officer_signatures(officers, on: date, *, label="执法人员", when: str = "") -> list[dict]:
+def officer_signatures(
+    officers, on: date, *, label="执法人员", when: str = "", fallback_on: date | None = None
+) -> list[dict]:
+    """Signature lines with the certificate valid on ``on`` (or, failing that, on ``fallback_on``: an
+    order issued after a certificate lapsed still names the one held on the inspection day)."""
     officers = list(officers)
     numbers = certificates_on(officers, on)
+    if fallback_on is not None and len(numbers) < len(officers):
+        numbers = {**certificates_on(officers, fallback_on), **numbers}
     return [
         {"label": label, "name": o.name, "certificate": numbers.get(o.pk, ""), "date": when} for o in officers
     ]
@@ -221,7 +227,9 @@ def build_rectification_order(order) -> dict:
     if any(entry.hazard.level == HazardLevel.MAJOR for entry in items):
         order_text += "重大事故隐患排除前或者排除过程中无法保证安全的，应当从危险区域内撤出作业人员，暂时停产停业或者停止使用相关设施、设备。"
     team = [t.officer for t in inspection.team.select_related("officer").order_by("order", "pk")]
-    officers = officer_signatures(team, issued_on, when=cn_date(issued_on))
+    officers = officer_signatures(
+        team, issued_on, when=cn_date(issued_on), fallback_on=inspection.inspection_date
+    )
     return {
         "fields": [
             {"label": "被检查单位", "value": enterprise.name},

@@ -151,6 +151,7 @@ def test_an_override_template_is_used(world, data_dir):
         "{{ ''.__class__.__mro__ }}",
         "{{ content.__class__.__mro__[1].__subclasses__() }}",
         "{{ fields.append.__globals__ }}",
+        "{{ fields.append(fields) }}",
         "{% for x in ().__class__.__base__.__subclasses__() %}{{ x }}{% endfor %}",
     ],
 )
@@ -173,6 +174,27 @@ def test_templates_run_sandboxed_and_nothing_is_issued(world, data_dir, body):
 
     signed = inspection_services.sign_off(draft, user=world.alice)
     assert signed.document.sequence == 1
+
+
+def test_an_override_added_while_running_takes_effect(data_dir):
+    from zhifa.documents.rendering import render_html
+
+    assert "区局格式" not in render_html("service_receipt.html", {"title": "文书送达回执"})
+    forms = data_dir / "forms"
+    forms.mkdir()
+    (forms / "service_receipt.html").write_text(
+        '{% extends "base.html" %}{% block footer %}区局格式{% endblock %}'
+    )
+    assert "区局格式" in render_html("service_receipt.html", {"title": "文书送达回执"})
+    (forms / "service_receipt.html").unlink()
+    assert "区局格式" not in render_html("service_receipt.html", {"title": "文书送达回执"})
+
+
+def test_a_template_path_outside_the_form_directories_is_refused(data_dir):
+    from zhifa.documents.rendering import render_html
+
+    with pytest.raises(FormTemplateError, match="找不到文书模板"):
+        render_html("../../settings.py", {})
 
 
 def test_broken_template_is_a_clear_error(world, data_dir):
