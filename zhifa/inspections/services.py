@@ -105,7 +105,7 @@ def check_team(officers: list[Officer], board, on: date, *, cross_enforcement: b
             certified.append(officer)
         else:
             problems.append(
-                _("%(name)s 在 %(date)s 没有有效的执法证，不计入执法人员")
+                _("%(name)s 在 %(date)s 没有有效的执法证，不能作为执法人员签署（辅助人员请列为协助人员）")
                 % {"name": officer.name, "date": on.isoformat()}
             )
     if len(certified) < MIN_OFFICERS:
