@@ -13,7 +13,11 @@ Content shape (the builders in ``zhifa.inspections.documents`` produce it; ``ser
             {
                 "heading": "检查情况",                      # may be ""
                 "paragraphs": ["…", …],
-                "table": {"columns": ["序号", …], "rows": [["1", …], …]},   # optional
+                "table": {                                  # optional
+                    "columns": ["序号", …],
+                    "rows": [["1", …], …],
+                    "widths": [8, 40, …],                   # optional relative column widths
+                },
             },
             …
         ],
@@ -93,16 +97,33 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _widths(given, columns: list[str], rows: list[list[str]]) -> list[float]:
+    """Column widths in percent. Tables are laid out with fixed widths (a third faster in WeasyPrint
+    than automatic layout); without given weights a "序号" column is narrow and the rest share."""
+    n = max([len(columns)] + [len(r) for r in rows] + [0])
+    if not n:
+        return []
+    try:
+        weights = [float(w) for w in (given or [])][:n]
+    except (TypeError, ValueError):
+        weights = []
+    if len(weights) != n or any(w <= 0 for w in weights):
+        first = 8.0 if columns and columns[0] == "序号" and n > 1 else None
+        rest = (100.0 - (first or 0)) / (n - (1 if first else 0))
+        weights = ([first] if first else []) + [rest] * (n - (1 if first else 0))
+    total = sum(weights)
+    return [round(w * 100 / total, 2) for w in weights]
+
+
 def normalize(content: dict) -> dict:
     """Every key present with its expected type, values as text (templates run with StrictUndefined)."""
     sections = []
     for section in content.get("sections") or []:
         table = section.get("table") or None
         if table:
-            table = {
-                "columns": [_text(c) for c in table.get("columns") or []],
-                "rows": [[_text(c) for c in row] for row in table.get("rows") or []],
-            }
+            columns = [_text(c) for c in table.get("columns") or []]
+            rows = [[_text(c) for c in row] for row in table.get("rows") or []]
+            table = {"columns": columns, "rows": rows, "widths": _widths(table.get("widths"), columns, rows)}
         sections.append(
             {
                 "heading": _text(section.get("heading")),

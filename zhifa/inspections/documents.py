@@ -155,7 +155,11 @@ def build_inspection_record(inspection) -> dict:
             {
                 "heading": "不符合项",
                 "paragraphs": [],
-                "table": {"columns": ["序号", "检查内容", "情况说明", "依据"], "rows": rows},
+                "table": {
+                    "columns": ["序号", "检查内容", "情况说明", "依据"],
+                    "rows": rows,
+                    "widths": [8, 34, 30, 28],
+                },
             }
         )
     hazards = list(inspection.hazards.order_by("pk"))
@@ -166,6 +170,7 @@ def build_inspection_record(inspection) -> dict:
                 "paragraphs": [],
                 "table": {
                     "columns": ["序号", "隐患描述", "等级", "整改期限"],
+                    "widths": [8, 52, 16, 24],
                     "rows": [
                         [str(n), h.description, h.get_level_display(), cn_date(h.deadline) or "—"]
                         for n, h in enumerate(hazards, start=1)
@@ -242,7 +247,11 @@ def build_rectification_order(order) -> dict:
             {
                 "heading": "",
                 "paragraphs": paragraphs,
-                "table": {"columns": ["序号", "存在的问题", "等级", "依据", "整改期限"], "rows": rows},
+                "table": {
+                    "columns": ["序号", "存在的问题", "等级", "依据", "整改期限"],
+                    "rows": rows,
+                    "widths": [7, 31, 14, 26, 22],
+                },
             },
             {"heading": "", "paragraphs": [order_text]},
         ],
@@ -294,6 +303,7 @@ def build_extension_approval(extension) -> dict:
                 "paragraphs": [],
                 "table": {
                     "columns": ["序号", "隐患描述", "原整改期限", "申请延期至"],
+                    "widths": [8, 48, 22, 22],
                     "rows": [
                         [
                             str(n),
@@ -355,6 +365,7 @@ def build_reinspection_opinion(review) -> dict:
                 ],
                 "table": {
                     "columns": ["序号", "存在的问题", "整改期限"],
+                    "widths": [8, 70, 22],
                     "rows": [
                         [str(n), i.hazard.description, cn_date(i.deadline)]
                         for n, i in enumerate(items, start=1)
@@ -366,6 +377,7 @@ def build_reinspection_opinion(review) -> dict:
                 "paragraphs": [f"经{cn_date(on)}复查，情况如下："],
                 "table": {
                     "columns": ["序号", "隐患描述", "复查结论", "复查情况", "新的整改期限"],
+                    "widths": [8, 30, 20, 24, 18],
                     "rows": [
                         [
                             str(n),
