@@ -2,6 +2,7 @@
 
 from rest_framework import permissions, routers
 
+from zhifa.documents.api.views import IssuedDocumentViewSet
 from zhifa.enterprises.api.views import EnterpriseViewSet
 from zhifa.experts.api.views import ExpertGroupViewSet, ExpertViewSet
 from zhifa.orgs.api.views import CertificateViewSet, OfficerViewSet, RegionViewSet
@@ -25,5 +26,6 @@ router.register("certificates", CertificateViewSet)
 router.register("expert-groups", ExpertGroupViewSet)
 router.register("experts", ExpertViewSet)
 router.register("enterprises", EnterpriseViewSet)
+router.register("documents", IssuedDocumentViewSet)
 
 urlpatterns = router.urls

@@ -170,7 +170,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "执法一体化平台 API",
-    "DESCRIPTION": "安全生产执法一体化：板块、人员、专家、企业。所有数据按管辖范围过滤。",
+    "DESCRIPTION": "安全生产执法一体化：板块、人员、专家、企业、现场检查、隐患整改与执法文书。所有数据按管辖范围过滤。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
@@ -184,6 +184,15 @@ SPECTACULAR_SETTINGS = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Several models have a "status", "level" or "kind" of their own: each choice set its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionStatusEnum": "zhifa.inspections.choices.InspectionStatus",
+        "HazardStatusEnum": "zhifa.inspections.choices.HazardStatus",
+        "HazardLevelEnum": "zhifa.inspections.choices.HazardLevel",
+        "EvidenceKindEnum": "zhifa.inspections.choices.EvidenceKind",
+        "ExtensionStatusEnum": "zhifa.inspections.choices.ExtensionStatus",
+        "DocumentStatusEnum": "zhifa.documents.choices.DocumentStatus",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"

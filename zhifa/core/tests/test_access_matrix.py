@@ -103,6 +103,10 @@ ROUTES: dict[str, R] = {
     "enterprise-override-class": R(
         "enterprises.override_class", "enterprise", scoped=True, api=True, method="post", ok=400
     ),
+    "issueddocument-list": R("documents.view_issueddocument", api=True),
+    "issueddocument-detail": R("documents.view_issueddocument", "document", scoped=True, api=True),
+    "issueddocument-pdf": R("documents.view_issueddocument", "document", scoped=True, api=True),
+    "issueddocument-docx": R("documents.view_issueddocument", "document", scoped=True, api=True),
     # Issued documents
     "documents:document_list": R("documents.view_issueddocument"),
     "documents:document_batch": R("documents.view_issueddocument"),
