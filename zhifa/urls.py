@@ -12,6 +12,7 @@ urlpatterns = [
     path("orgs/", include(("zhifa.orgs.urls", "orgs"))),
     path("experts/", include(("zhifa.experts.urls", "experts"))),
     path("enterprises/", include(("zhifa.enterprises.urls", "enterprises"))),
+    path("inspections/", include(("zhifa.inspections.urls", "inspections"))),
     path("documents/", include(("zhifa.documents.urls", "documents"))),
     path("io/", include(("zhifa.core.io_urls", "io"))),
     path("api/v1/", include("zhifa.api_urls")),

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 NAV = [
     (_("首页"), "home", None),
     (_("企业"), "enterprises:enterprise_list", "enterprises.view_enterprise"),
+    (_("现场检查"), "inspections:inspection_list", "inspections.view_inspection"),
+    (_("隐患"), "inspections:hazard_list", "inspections.view_hazard"),
+    (_("整改指令"), "inspections:order_list", "inspections.view_rectificationorder"),
+    (_("案件线索"), "inspections:casesource_list", "inspections.view_casesource"),
     (_("执法人员"), "orgs:officer_list", "orgs.view_officer"),
     (_("执法证"), "orgs:certificate_list", "orgs.view_certificate"),
     (_("装备"), "orgs:equipment_list", "orgs.view_equipment"),
@@ -12,6 +16,7 @@ NAV = [
     (_("人员配备"), "orgs:staffing", "orgs.view_staffing"),
     (_("专家"), "experts:expert_list", "experts.view_expert"),
     (_("板块"), "orgs:region_list", "orgs.view_region"),
+    (_("检查表"), "inspections:checklist_list", "inspections.change_checklisttemplate"),
     (_("审计日志"), "core:audit_list", "core.view_auditentry"),
 ]
 

@@ -202,3 +202,61 @@ def build_world() -> World:
 
 def today() -> date:
     return timezone.localdate()
+
+
+# --- Inspections (checklists, drafts, hazards) -----------------------------------------------------
+
+
+def make_checklist(
+    *, code="test", name="测试检查表", group=None, items=3, major_items=(), publish=True, user=None
+):
+    """A checklist of ``items`` items (those numbered in ``major_items`` cite a major-hazard article),
+    published by default. Each call on the same code makes the next version."""
+    from zhifa.inspections import services
+    from zhifa.inspections.models import ChecklistItem, ChecklistTemplate
+
+    latest = ChecklistTemplate.objects.filter(code=code).order_by("-version").first()
+    template = ChecklistTemplate.objects.create(
+        code=code, version=(latest.version + 1) if latest else 1, name=name, expert_group=group
+    )
+    for n in range(1, items + 1):
+        ChecklistItem.objects.create(
+            template=template,
+            order=n,
+            section="安全管理",
+            text=f"第{n}项：安全生产责任制是否建立并落实",
+            legal_basis="《中华人民共和国安全生产法》第二十二条",
+            major_basis="《工贸企业重大事故隐患判定标准》第三条" if n in major_items else "",
+        )
+    if publish:
+        template = services.publish_checklist(template, user=user)
+    return template
+
+
+def make_inspection(enterprise, officers=(), *, checklist=None, user=None, complete=False, **fields):
+    """A draft inspection of ``enterprise`` by ``officers``. With ``complete``, every header field is
+    filled and every item marked 符合, so only the team decides whether it may be signed."""
+    from datetime import datetime, time
+
+    from zhifa.inspections import services
+    from zhifa.inspections.choices import ItemResult
+
+    checklist = checklist or make_checklist()
+    if complete:
+        on = fields.pop("on", None) or timezone.localdate()
+        fields = {
+            "started_at": timezone.make_aware(datetime.combine(on, time(9, 30))),
+            "ended_at": timezone.make_aware(datetime.combine(on, time(11, 0))),
+            "place": "生产车间及仓库",
+            "onsite_person_name": "王五",
+            "onsite_person_title": "安全主管",
+            **fields,
+        }
+    inspection = services.start_inspection(
+        enterprise=enterprise, checklist=checklist, user=user, officers=list(officers), **fields
+    )
+    if complete:
+        services.save_results(
+            inspection, {item.pk: (ItemResult.COMPLIANT, "") for item in checklist.items.all()}
+        )
+    return inspection

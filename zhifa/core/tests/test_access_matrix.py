@@ -12,6 +12,7 @@ the table does not cover, so no new view escapes the matrix. For each route:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.urls import get_resolver, reverse
@@ -115,6 +116,61 @@ ROUTES: dict[str, R] = {
     "documents:document_docx": R("documents.view_issueddocument", "document", scoped=True),
     "documents:document_correct": R("documents.correct_issueddocument", "document", scoped=True),
     "documents:document_service": R("documents.add_servicerecord", "document", scoped=True),
+    # Pages: inspections, hazards, rectification, re-inspection, evidence, checklists
+    "inspections:inspection_list": R("inspections.view_inspection"),
+    "inspections:inspection_start": R("inspections.add_inspection"),
+    "inspections:inspection_detail": R("inspections.view_inspection", "inspection", scoped=True),
+    "inspections:inspection_edit": R("inspections.change_inspection", "inspection", scoped=True),
+    "inspections:inspection_item": R(
+        "inspections.change_inspection", "inspection", scoped=True, method="post", ok=400
+    ),
+    "inspections:inspection_sign_off": R(
+        "inspections.sign_off_inspection", "inspection", scoped=True, method="post"
+    ),
+    "inspections:inspection_refer": R(
+        "inspections.add_casesource", "inspection", scoped=True, method="post", ok=302
+    ),
+    "inspections:inspection_evidence": R(
+        "inspections.add_evidence", "inspection", scoped=True, method="post", ok=302
+    ),
+    # the matrix's inspection is a draft: the order page sends the officer back to finish it
+    "inspections:order_issue": R("inspections.add_rectificationorder", "inspection", scoped=True, ok=302),
+    "inspections:hazard_list": R("inspections.view_hazard"),
+    "inspections:hazard_detail": R("inspections.view_hazard", "hazard", scoped=True),
+    "inspections:hazard_move": R("inspections.change_hazard", "hazard", scoped=True, method="post", ok=302),
+    "inspections:hazard_refer": R("inspections.add_casesource", "hazard", scoped=True, method="post", ok=302),
+    "inspections:hazard_evidence": R("inspections.add_evidence", "hazard", scoped=True, method="post", ok=302),
+    "inspections:casesource_list": R("inspections.view_casesource"),
+    "inspections:order_list": R("inspections.view_rectificationorder"),
+    "inspections:order_detail": R("inspections.view_rectificationorder", "order", scoped=True),
+    "inspections:extension_add": R("inspections.add_extensionrequest", "order", scoped=True),
+    "inspections:reinspection_start": R("inspections.add_reinspection", "order", scoped=True),
+    "inspections:extension_list": R("inspections.view_extensionrequest"),
+    "inspections:extension_detail": R("inspections.view_extensionrequest", "extension", scoped=True),
+    "inspections:extension_decide": R(
+        "inspections.decide_extensionrequest", "extension", scoped=True, method="post", ok=302
+    ),
+    "inspections:reinspection_detail": R("inspections.view_reinspection", "reinspection", scoped=True),
+    "inspections:reinspection_edit": R("inspections.change_reinspection", "reinspection", scoped=True),
+    "inspections:reinspection_sign_off": R(
+        "inspections.change_reinspection", "reinspection", scoped=True, method="post"
+    ),
+    "inspections:reinspection_evidence": R(
+        "inspections.add_evidence", "reinspection", scoped=True, method="post", ok=302
+    ),
+    "inspections:evidence_thumbnail": R("inspections.view_evidence", "evidence", scoped=True),
+    "inspections:evidence_download": R("inspections.view_evidence", "evidence", scoped=True),
+    "inspections:checklist_list": R("inspections.view_checklisttemplate"),
+    "inspections:checklist_add": R("inspections.add_checklisttemplate"),
+    "inspections:checklist_detail": R("inspections.view_checklisttemplate", "checklist"),
+    # the matrix's checklist is published, hence read-only: the edit page sends back to it
+    "inspections:checklist_edit": R("inspections.change_checklisttemplate", "checklist", ok=302),
+    "inspections:checklist_new_version": R(
+        "inspections.change_checklisttemplate", "checklist", method="post", ok=302
+    ),
+    "inspections:checklist_publish": R(
+        "inspections.change_checklisttemplate", "checklist", method="post", ok=302
+    ),
 }
 
 #: Routes open to everyone or to any signed-in user, tested on their own below.
@@ -160,6 +216,8 @@ def matrix(world):
         "audit": AuditEntry.objects.first(),
         "document": _issued_document(world),
     }
+    objects.update(_inspection_objects(world))
+    objects["checklist"] = objects["inspection"].checklist
     return world, objects
 
 
@@ -184,6 +242,58 @@ def _issued_document(world):
         subject_id=world.board_a.pk,
         issued_by=world.alice,
     )
+
+
+def _inspection_objects(world):
+    """Board A's draft inspection with a hazard, an order for it (made directly: a signed record would
+    render documents), an extension request, a re-inspection and a photo."""
+    import io
+
+    from PIL import Image
+
+    from zhifa.inspections import services
+    from zhifa.inspections.evidence import add_evidence
+    from zhifa.inspections.models import (
+        ChecklistItem,
+        ChecklistTemplate,
+        RectificationItem,
+        RectificationOrder,
+    )
+
+    template = ChecklistTemplate.objects.create(code="matrix", name="通用安全检查表")
+    ChecklistItem.objects.create(
+        template=template, order=1, text="是否建立安全生产责任制", legal_basis="安全生产法"
+    )
+    checklist = services.publish_checklist(template, user=None)
+    inspection = services.start_inspection(
+        enterprise=make_enterprise(world.board_a), checklist=checklist, user=world.alice
+    )
+    hazard = services.add_hazard(inspection, description="疏散通道堵塞", user=world.alice)
+    order = RectificationOrder.objects.create(
+        inspection=inspection, enterprise=inspection.enterprise, board=world.board_a, issued_by=world.alice
+    )
+    RectificationItem.objects.create(order=order, hazard=hazard, deadline=timezone.localdate())
+    extension = services.request_extension(
+        order,
+        [hazard],
+        timezone.localdate() + timedelta(days=30),
+        reason="设备采购",
+        applicant="王五",
+        user=world.alice,
+    )
+    review = services.start_reinspection(order, user=world.alice)
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(png, "PNG")
+    png.seek(0)
+    evidence = add_evidence(png, kind="photo", user=world.alice, inspection=inspection)
+    return {
+        "inspection": inspection,
+        "hazard": hazard,
+        "order": order,
+        "extension": extension,
+        "reinspection": review,
+        "evidence": evidence,
+    }
 
 
 def _request(client, route: R, name: str, obj):
