@@ -45,13 +45,6 @@ ALLOWED: dict[str, dict[str, str]] = {
 }
 KIND_OF = {mime: kind for kind, mimes in ALLOWED.items() for mime in mimes}
 
-#: Default size limits in MB, overridable per kind by ``ZHIFA_EVIDENCE_MAX_MB_<KIND>`` settings.
-DEFAULT_MAX_MB: dict[str, float] = {
-    EvidenceKind.PHOTO: 20,
-    EvidenceKind.AUDIO: 100,
-    EvidenceKind.VIDEO: 500,
-    EvidenceKind.DOCUMENT: 50,
-}
 THUMBNAIL_PX = 320
 #: Bytes read to recognise a format (filetype looks at no more than this).
 SNIFF_BYTES = 8192
@@ -65,8 +58,8 @@ class EvidenceRejected(ValidationError):
 
 
 def max_bytes(kind: str) -> int:
-    mb = getattr(settings, f"ZHIFA_EVIDENCE_MAX_MB_{kind.upper()}", DEFAULT_MAX_MB[kind])
-    return int(float(mb) * 1024 * 1024)
+    """The size limit of ``kind`` (settings ``ZHIFA_EVIDENCE_MAX_MB_PHOTO`` and so on, in MB)."""
+    return int(float(getattr(settings, f"ZHIFA_EVIDENCE_MAX_MB_{kind.upper()}")) * 1024 * 1024)
 
 
 def _mb(n: int) -> str:

@@ -17,7 +17,6 @@ from zhifa.enterprises.models import Enterprise
 from zhifa.experts.models import ExpertGroup
 from zhifa.inspections.choices import (
     EvidenceKind,
-    HazardLevel,
     HazardStatus,
     InspectionOrigin,
     ItemResult,
@@ -35,17 +34,11 @@ from zhifa.inspections.services import HAZARD_TRANSITIONS
 from zhifa.orgs.choices import EquipmentKind, Post, RegionKind
 from zhifa.orgs.models import Equipment, Officer, Pairing, Secondment
 
-#: Default rectification period by hazard level (days), overridable in settings.
-DEFAULT_RECTIFICATION_DAYS: dict[str, int] = {HazardLevel.GENERAL: 15, HazardLevel.MAJOR: 30}
-
-
-def rectification_days(level: str) -> int:
-    configured: dict[str, int] = getattr(settings, "ZHIFA_RECTIFICATION_DEFAULT_DAYS", None) or {}
-    return int(configured.get(level, DEFAULT_RECTIFICATION_DAYS.get(level, 15)))
-
 
 def default_deadline(level: str, start: date | None = None) -> date:
-    return (start or timezone.localdate()) + timedelta(days=rectification_days(level))
+    """The deadline proposed for a hazard of ``level``: settings ``ZHIFA_RECTIFICATION_DEFAULT_DAYS``."""
+    days = settings.ZHIFA_RECTIFICATION_DEFAULT_DAYS[level]
+    return (start or timezone.localdate()) + timedelta(days=int(days))
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,17 +83,20 @@ from zhifa.orgs.choices import Post
 
 
 def document_url(document) -> str:
-    """The issued document's page, once the documents app serves one ("" until then)."""
-    if document is None:
-        return ""
-    try:
-        return document.get_absolute_url()
-    except NoReverseMatch:
-        return ""
+    return document.get_absolute_url() if document is not None else ""
 
 
 def error_text(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: under the field it names, else at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error_text(exc))
 
 
 def own_officer(user):
@@ -154,9 +157,9 @@ class InspectionStartView(PermissionMixin, View):
             enterprises=self.enterprises(request).filter(pk__in=[e.pk for e in matches]),
             initial={"enterprise": matches[0].pk if len(matches) == 1 else None},
         )
-        return self.render(request, form, q, searched=bool(q), matches=matches)
+        return self.show(request, form, q, searched=bool(q), matches=matches)
 
-    def render(self, request, form, q, *, searched, matches):
+    def show(self, request, form, q, *, searched, matches):
         context = {"form": form, "q": q, "searched": searched, "matches": matches, "limit": self.max_matches}
         return render(request, self.template_name, context)
 
@@ -175,7 +178,7 @@ class InspectionStartView(PermissionMixin, View):
                     cross_enforcement=data.get("cross_enforcement", False),
                 )
             except ValidationError as exc:
-                form.add_error(None, error_text(exc))
+                add_errors(form, exc)
             else:
                 messages.success(request, _("已开始检查：%(e)s") % {"e": inspection.enterprise})
                 return redirect("inspections:inspection_edit", pk=inspection.pk)
@@ -183,7 +186,7 @@ class InspectionStartView(PermissionMixin, View):
         chosen = request.POST.get("enterprise", "")
         matches = list(self.enterprises(request).filter(pk=chosen)) if chosen.isdigit() else []
         form.fields["enterprise"].queryset = self.enterprises(request).filter(pk__in=[e.pk for e in matches])
-        return self.render(request, form, "", searched=False, matches=matches)
+        return self.show(request, form, "", searched=False, matches=matches)
 
 
 class DraftMixin(PermissionMixin):
@@ -584,7 +587,7 @@ class RectificationIssueView(PermissionMixin, View):
                     inspection, form.cleaned_data["deadlines"], user=request.user
                 )
             except ValidationError as exc:
-                form.add_error(None, error_text(exc))
+                add_errors(form, exc)
             else:
                 messages.success(request, _("已下达责令限期整改指令书"))
                 return redirect(order)
@@ -669,11 +672,7 @@ class ExtensionRequestView(PermissionMixin, View):
                     user=request.user,
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error_text(exc))
+                add_errors(form, exc)
             else:
                 messages.success(request, _("已登记延期申请，待领导审批"))
                 return redirect(order)

@@ -20,7 +20,7 @@ from zhifa.inspections.choices import (
     ReviewOutcome,
 )
 from zhifa.inspections.models import Hazard
-from zhifa.orgs.choices import CertificateStatus, Post
+from zhifa.orgs.choices import CertificateStatus
 from zhifa.orgs.models import Secondment
 
 pytestmark = pytest.mark.django_db
@@ -286,9 +286,3 @@ def test_overdue_is_derived_from_the_deadline(world, signed_with_hazards):
     # A closed hazard is never overdue, whatever its deadline
     Hazard.objects.filter(pk=first.pk).update(status=HazardStatus.CLOSED)
     assert not Hazard.objects.overdue().exists()
-
-
-def test_safety_managers_post_is_auxiliary(world):
-    # The persona the rule tests rely on: amy is an uncertified safety manager.
-    assert world.amy.officer.post == Post.SAFETY_MANAGER
-    assert not world.amy.officer.certificates.exists()
