@@ -35,6 +35,7 @@ from faker import Faker
 from zhifa.core.audit import audit_context, record
 from zhifa.core.choices import AuditAction
 from zhifa.demo import data, identifiers
+from zhifa.demo.inspections import ActivityCounts, build_activity
 from zhifa.enterprises.choices import (
     ClassificationSource,
     MajorHazardLevel,
@@ -91,6 +92,8 @@ class BuildReport:
     built: list[CopyCounts]
     skipped: list[int]
     accounts: list = field(default_factory=list)
+    #: The month of inspections (``zhifa.demo.inspections``); None when not built on this run.
+    activity: ActivityCounts | None = None
 
     def summary(self) -> str:
         if not self.built:
@@ -115,6 +118,8 @@ class BuildReport:
                 text += f"；第 {_ranges(self.skipped)} 份已存在，未重复生成"
         if self.accounts:
             text += f"；演示账号 {len(self.accounts)} 个已核对，密码已重置为指定密码"
+        if self.activity is not None:
+            text += f"；{self.activity.summary()}"
         return text + "。"
 
 
@@ -133,9 +138,12 @@ def build(
     seed: int = DEFAULT_SEED,
     password: str | None = DEFAULT_PASSWORD,
     enterprises_per_district: int = ENTERPRISES_PER_DISTRICT,
+    activity: bool = True,
     log=None,
 ) -> BuildReport:
-    """Build copies 1…``scale`` that are missing, reconcile the demo accounts, record one summary row.
+    """Build copies 1…``scale`` that are missing, reconcile the demo accounts, add a month of
+    enforcement activity in 武进区's boards (``activity``; once, and only with the demo accounts), and
+    record one summary row.
 
     ``password=None`` leaves the accounts alone (and creates none).
     """
@@ -160,6 +168,8 @@ def build(
             report.built.append(CopyBuilder(copy, seed, context, enterprises_per_district).build())
         if password is not None:
             report.accounts = reconcile_accounts(password)
+        if activity:
+            report.activity = build_activity(seed=seed, today=today, log=log)
         record(AuditAction.SYSTEM, object_type="demo.dataset", object_id=str(seed), message=report.summary())
     return report
 

@@ -10,6 +10,7 @@ import io
 import json
 import random
 from collections import Counter
+from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -80,8 +81,13 @@ def counts() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     accounts_file = tmp_path_factory.mktemp("demo") / "accounts.json"
+    files = tmp_path_factory.mktemp("demo-files")  # the month's documents and photos
     out = io.StringIO()
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER, DATA_DIR=files),
+        transaction.atomic(),
+    ):
         call_command(
             "demo", "--no-serve", "--password", PASSWORD, "--accounts-out", str(accounts_file), stdout=out
         )
@@ -300,6 +306,144 @@ def test_running_the_demo_again_changes_no_counts_and_the_chain_verifies(demo):
     result = audit.verify()
     assert result.ok, result.reason
     assert authenticate(username="leader", password=PASSWORD) is not None
+
+
+# --- The month of enforcement activity (zhifa.demo.inspections) ------------------------------------
+
+
+def activity_counts() -> dict[str, int]:
+    from zhifa.documents.models import IssuedDocument
+    from zhifa.inspections import models as m
+
+    rows = (
+        m.Inspection,
+        m.InspectionResult,
+        m.Hazard,
+        m.HazardEvent,
+        m.RectificationOrder,
+        m.ExtensionRequest,
+        m.ReInspection,
+        m.Evidence,
+        m.CaseSource,
+        IssuedDocument,
+    )
+    return {model.__name__: model.objects.count() for model in rows}
+
+
+@slow
+def test_every_board_has_signed_inspections_in_the_last_thirty_days(demo):
+    from zhifa.inspections.models import Inspection
+
+    today = timezone.localdate()
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=31), time()))
+    until = timezone.make_aware(datetime.combine(today, time()))
+    for board in Region.objects.boards():
+        signed = Inspection.objects.filter(board=board, status="signed_off")
+        assert signed.filter(started_at__gte=since, started_at__lt=until).count() >= 5, board.name
+    assert not Inspection.objects.filter(status="draft").exists()
+    assert not Inspection.objects.exclude(started_at__gte=since, ended_at__lt=until).exists()
+    assert "近 30 天执法活动" in demo.output
+
+
+@slow
+def test_every_signed_inspection_has_two_officers_certified_on_its_date_and_is_complete(demo):
+    from zhifa.inspections.models import Inspection
+
+    inspections = Inspection.objects.select_related(
+        "checklist", "document", "expert", "board"
+    ).prefetch_related("team__officer", "assistants", "results__item", "hazards")
+    two_plus_one = 0
+    for inspection in inspections:
+        on = inspection.inspection_date
+        team = [t.officer for t in inspection.team.all()]
+        certified = Certificate.objects.valid_on(on).filter(officer__in=team)
+        assert certified.values("officer").distinct().count() >= 2, inspection.pk
+        assert all(t.basis for t in inspection.team.all())
+        assert inspection.started_at < inspection.ended_at <= inspection.signed_off_at
+        assert inspection.document is not None and inspection.document.kind_id == "inspection_record"
+        assert all(
+            a.post == Post.SAFETY_MANAGER and a.unit_id == inspection.board_id
+            for a in inspection.assistants.all()
+        )
+        results = list(inspection.results.all())
+        assert len(results) == inspection.checklist.items.count() and all(r.result for r in results)
+        found = {r.item_id: r.item for r in results if r.result == "non_compliant"}
+        hazards = {h.item_id: h for h in inspection.hazards.all()}
+        assert hazards.keys() == found.keys(), inspection.pk
+        assert all(hazards[pk].level == item.hazard_level for pk, item in found.items())
+        if inspection.expert_id:
+            two_plus_one += 1
+            assert inspection.expert.groups.filter(pk=inspection.checklist.expert_group_id).exists()
+            assert not inspection.expert.conflicts.filter(enterprise=inspection.enterprise).exists()
+    assert two_plus_one >= 14
+
+
+@slow
+def test_hazards_orders_extensions_reinspections_and_overdue_hazards_as_the_services_left_them(demo):
+    from zhifa.inspections.models import (
+        CaseSource,
+        Evidence,
+        ExtensionRequest,
+        Hazard,
+        RectificationOrder,
+        ReInspection,
+        ReInspectionOutcome,
+    )
+
+    today = timezone.localdate()
+    assert Hazard.objects.filter(level="major").exists() and Hazard.objects.filter(level="general").exists()
+    orders = RectificationOrder.objects.select_related("inspection", "document")
+    assert orders.count() >= 50
+    for order in orders:
+        assert order.document.kind_id == "rectification_order"
+        assert order.issued_at >= order.inspection.ended_at
+        assert order.document.issued_at == order.issued_at  # the replayed clock, read by both
+        assert all(i.deadline >= timezone.localtime(order.issued_at).date() for i in order.items.all())
+    reviews = ReInspection.objects.filter(status="signed_off")
+    assert reviews.count() >= 10 and not reviews.filter(document__isnull=True).exists()
+    assert ReInspectionOutcome.objects.filter(outcome="closed").exists()
+    assert ReInspectionOutcome.objects.filter(outcome="kept").exists()
+    closed = Hazard.objects.filter(status="closed")
+    assert closed.exists() and not closed.filter(closed_at__isnull=True).exists()
+    assert not closed.exclude(review_outcomes__outcome="closed").exists()  # only a re-inspection closes
+    overdue = Hazard.objects.overdue(today)
+    assert 1 <= overdue.count() <= Hazard.objects.open().count() // 3
+    extensions = ExtensionRequest.objects.all()
+    assert (
+        1 <= extensions.count() <= 5 and extensions.filter(status="approved", document__isnull=False).exists()
+    )
+    photos = Evidence.objects.filter(kind="photo")
+    assert photos.filter(hazard__isnull=False).exists() and not photos.filter(thumbnail_sha256="").exists()
+    assert CaseSource.objects.filter(hazard__level="major").exists()
+
+
+@slow
+def test_documents_are_numbered_gaplessly_per_agency_kind_and_year_in_order_of_issue(demo):
+    from zhifa.documents.models import IssuedDocument
+
+    series: dict[tuple, list] = {}
+    for doc in IssuedDocument.objects.order_by("issued_at", "pk"):
+        series.setdefault((doc.agency_id, doc.kind_id, doc.year), []).append(doc)
+    assert {kind for _agency, kind, _year in series} >= {
+        "inspection_record",
+        "rectification_order",
+        "reinspection_opinion",
+        "extension_approval",
+    }
+    for key, docs in series.items():
+        assert [d.sequence for d in docs] == list(range(1, len(docs) + 1)), key
+        assert len({d.number for d in docs}) == len(docs)
+        assert all(d.year == timezone.localtime(d.issued_at).year and d.pdf_sha256 for d in docs)
+    assert audit.verify().ok
+
+
+@slow
+def test_running_the_demo_again_adds_no_activity(demo):
+    before = activity_counts()
+    assert before["Inspection"] >= 14 * 5
+    call_command("demo", "--no-serve", "--password", PASSWORD, stdout=io.StringIO())
+    assert activity_counts() == before
+    assert audit.verify().ok
 
 
 @slow
