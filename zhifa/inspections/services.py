@@ -516,16 +516,19 @@ def refer_to_case(
         raise ValidationError(_("案件线索必须来自检查或隐患"))
     if not description.strip():
         raise ValidationError({"description": _("请填写违法事实摘要")})
-    source = hazard or inspection
-    if CaseSource.objects.filter(
-        hazard=hazard, inspection=inspection, status=CaseSourceStatus.QUEUED
-    ).exists():
+    if hazard is not None:
+        inspection = hazard.inspection
+        queued = CaseSource.objects.filter(hazard=hazard)
+    else:
+        queued = CaseSource.objects.filter(inspection=inspection, hazard__isnull=True)
+    if queued.filter(status=CaseSourceStatus.QUEUED).exists():
         raise RuleViolation(_("该线索已在立案审查队列中"))
+    source = hazard or inspection
     return CaseSource.objects.create(
         board=source.board,
         enterprise=source.enterprise,
         hazard=hazard,
-        inspection=inspection or (hazard.inspection if hazard else None),
+        inspection=inspection,
         description=description.strip(),
         created_by=user,
     )

@@ -521,3 +521,38 @@ def test_the_demo_never_takes_over_a_real_account_of_the_same_name(demo):
         call_command("demo", "--no-serve", "--password", "Another-Passw0rd-1", stdout=io.StringIO())
     assert User.objects.get(username="sysadmin").password == real.password
     assert authenticate(username="leader", password=PASSWORD) is not None
+
+
+@slow
+def test_the_counts_hold_through_the_api(demo):
+    """What a district leader's API client sees of the demo: 14 boards, 95 certified, 155 experts in 7 groups."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username="leader"))
+
+    def count(path, **params):
+        response = client.get(path, {"limit": 1, **params})
+        assert response.status_code == 200, response.content[:300]
+        return response.json()["count"]
+
+    regions = client.get("/api/v1/regions/", {"limit": 100}).json()["results"]
+    assert sum(r["kind"] != RegionKind.DISTRICT for r in regions) == 14
+    assert count("/api/v1/officers/", certified="true") == 95
+    assert count("/api/v1/experts/") == 155
+    assert count("/api/v1/expert-groups/") == 7
+    assert 7500 <= count("/api/v1/enterprises/") <= 8500
+    assert all(count("/api/v1/enterprises/", enforcement_class=c) > 0 for c in "ABCD")
+
+
+@slow
+def test_a_board_account_sees_only_its_board_through_the_api(demo):
+    from rest_framework.test import APIClient
+
+    user = User.objects.get(username="b100_officer")
+    client = APIClient()
+    client.force_authenticate(user)
+    mine = client.get("/api/v1/enterprises/", {"limit": 1}).json()["count"]
+    assert mine == Enterprise.objects.filter(board=user.region).count()
+    other = Enterprise.objects.exclude(board=user.region).first()
+    assert client.get(f"/api/v1/enterprises/{other.pk}/").status_code == 404

@@ -113,11 +113,6 @@ def test_a_hazard_is_referred_to_the_case_queue_once(world, web, signed):
     assert web(world.amy).post(url, {"description": "x"}).status_code == 403
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.refer_to_case looks for a queued duplicate with inspection=None while it stores the "
-    "hazard's inspection, so a hazard can be queued twice (reported; services.py is not this page's file)",
-)
 def test_a_hazard_already_in_the_queue_is_not_queued_again(world, web, signed):
     _inspection, hazard, _major = signed
     url = reverse("inspections:hazard_refer", args=[hazard.pk])
