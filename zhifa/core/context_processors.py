@@ -8,6 +8,7 @@ NAV = [
     (_("现场检查"), "inspections:inspection_list", "inspections.view_inspection"),
     (_("隐患"), "inspections:hazard_list", "inspections.view_hazard"),
     (_("整改指令"), "inspections:order_list", "inspections.view_rectificationorder"),
+    (_("执法文书"), "documents:document_list", "documents.view_issueddocument"),
     (_("案件线索"), "inspections:casesource_list", "inspections.view_casesource"),
     (_("执法人员"), "orgs:officer_list", "orgs.view_officer"),
     (_("执法证"), "orgs:certificate_list", "orgs.view_certificate"),
