@@ -5,6 +5,14 @@ from rest_framework import permissions, routers
 from zhifa.documents.api.views import IssuedDocumentViewSet
 from zhifa.enterprises.api.views import EnterpriseViewSet
 from zhifa.experts.api.views import ExpertGroupViewSet, ExpertViewSet
+from zhifa.inspections.api.views import (
+    EvidenceViewSet,
+    ExtensionRequestViewSet,
+    HazardViewSet,
+    InspectionViewSet,
+    RectificationOrderViewSet,
+    ReInspectionViewSet,
+)
 from zhifa.orgs.api.views import CertificateViewSet, OfficerViewSet, RegionViewSet
 
 
@@ -26,6 +34,12 @@ router.register("certificates", CertificateViewSet)
 router.register("expert-groups", ExpertGroupViewSet)
 router.register("experts", ExpertViewSet)
 router.register("enterprises", EnterpriseViewSet)
+router.register("inspections", InspectionViewSet)
+router.register("hazards", HazardViewSet)
+router.register("rectifications", RectificationOrderViewSet)
+router.register("extensions", ExtensionRequestViewSet)
+router.register("reinspections", ReInspectionViewSet)
+router.register("evidence", EvidenceViewSet)
 router.register("documents", IssuedDocumentViewSet)
 
 urlpatterns = router.urls

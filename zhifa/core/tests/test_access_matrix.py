@@ -104,6 +104,45 @@ ROUTES: dict[str, R] = {
     "enterprise-override-class": R(
         "enterprises.override_class", "enterprise", scoped=True, api=True, method="post", ok=400
     ),
+    # API: inspections, hazards, rectification, re-inspection, evidence, issued documents
+    "inspection-list": R("inspections.view_inspection", api=True),
+    "inspection-detail": R("inspections.view_inspection", "inspection", scoped=True, api=True),
+    "inspection-results": R(
+        "inspections.change_inspection", "inspection", scoped=True, api=True, method="post", ok=400
+    ),
+    "inspection-sign-off": R(
+        "inspections.sign_off_inspection", "inspection", scoped=True, api=True, method="post", ok=400
+    ),
+    "hazard-list": R("inspections.view_hazard", api=True),
+    "hazard-detail": R("inspections.view_hazard", "hazard", scoped=True, api=True),
+    "hazard-transition": R(
+        "inspections.change_hazard", "hazard", scoped=True, api=True, method="post", ok=400
+    ),
+    "hazard-refer-to-case": R(
+        "inspections.add_casesource", "hazard", scoped=True, api=True, method="post", ok=400
+    ),
+    "rectificationorder-list": R("inspections.view_rectificationorder", api=True),
+    "rectificationorder-detail": R("inspections.view_rectificationorder", "order", scoped=True, api=True),
+    "rectificationorder-extensions": R(
+        "inspections.add_extensionrequest", "order", scoped=True, api=True, method="post", ok=400
+    ),
+    "rectificationorder-reinspections": R(
+        "inspections.add_reinspection", "order", scoped=True, api=True, method="post", ok=201
+    ),
+    "extensionrequest-list": R("inspections.view_extensionrequest", api=True),
+    "extensionrequest-detail": R("inspections.view_extensionrequest", "extension", scoped=True, api=True),
+    "extensionrequest-decide": R(
+        "inspections.decide_extensionrequest", "extension", scoped=True, api=True, method="post", ok=400
+    ),
+    "reinspection-list": R("inspections.view_reinspection", api=True),
+    "reinspection-detail": R("inspections.view_reinspection", "reinspection", scoped=True, api=True),
+    "reinspection-sign-off": R(
+        "inspections.change_reinspection", "reinspection", scoped=True, api=True, method="post", ok=400
+    ),
+    "evidence-list": R("inspections.view_evidence", api=True),
+    "evidence-detail": R("inspections.view_evidence", "evidence", scoped=True, api=True),
+    "evidence-download": R("inspections.view_evidence", "evidence", scoped=True, api=True),
+    "evidence-thumbnail": R("inspections.view_evidence", "evidence", scoped=True, api=True),
     "issueddocument-list": R("documents.view_issueddocument", api=True),
     "issueddocument-detail": R("documents.view_issueddocument", "document", scoped=True, api=True),
     "issueddocument-pdf": R("documents.view_issueddocument", "document", scoped=True, api=True),
@@ -139,7 +178,9 @@ ROUTES: dict[str, R] = {
     "inspections:hazard_detail": R("inspections.view_hazard", "hazard", scoped=True),
     "inspections:hazard_move": R("inspections.change_hazard", "hazard", scoped=True, method="post", ok=302),
     "inspections:hazard_refer": R("inspections.add_casesource", "hazard", scoped=True, method="post", ok=302),
-    "inspections:hazard_evidence": R("inspections.add_evidence", "hazard", scoped=True, method="post", ok=302),
+    "inspections:hazard_evidence": R(
+        "inspections.add_evidence", "hazard", scoped=True, method="post", ok=302
+    ),
     "inspections:casesource_list": R("inspections.view_casesource"),
     "inspections:order_list": R("inspections.view_rectificationorder"),
     "inspections:order_detail": R("inspections.view_rectificationorder", "order", scoped=True),
