@@ -98,6 +98,24 @@ PERMISSIONS: dict[str, Set[str]] = {
     "documents.add_servicerecord": REGISTRY_EDITORS,
     "documents.view_formkind": ALL_BUSINESS | {R.SYSTEM_ADMIN},
     "documents.change_formkind": {R.SYSTEM_ADMIN},
+    # Planning: the district builds the plan and its leader approves it; draws for the district or
+    # across boards are the district's, a board leader may draw for the own board; only a board leader
+    # swaps a drawn member (with the reason). The frequency table is reference data.
+    "planning.view_frequencyruleset": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "planning.add_frequencyruleset": {R.SYSTEM_ADMIN},
+    "planning.change_frequencyruleset": {R.SYSTEM_ADMIN},
+    "planning.view_annualplan": ALL_BUSINESS,
+    "planning.add_annualplan": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER},
+    "planning.submit_annualplan": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER},
+    "planning.approve_annualplan": {R.DISTRICT_LEADER},
+    "planning.view_draw": ALL_BUSINESS,
+    "planning.add_draw": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER, R.BOARD_LEADER},
+    "planning.view_task": ALL_BUSINESS | {R.EXPERT},  # an expert sees the own tasks only
+    "planning.add_task": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER, R.BOARD_LEADER},
+    "planning.cancel_task": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    "planning.swap_task": {R.BOARD_LEADER},
+    "planning.view_officerconflict": ALL_BUSINESS,
+    "planning.add_officerconflict": {R.DISTRICT_LEADER, R.BOARD_LEADER},
     # The full-process record: read by the audit administrator only (三员 separation).
     "core.view_auditentry": {R.AUDIT_ADMIN},
     "core.export_auditentry": {R.AUDIT_ADMIN},

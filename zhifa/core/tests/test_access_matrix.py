@@ -212,6 +212,28 @@ ROUTES: dict[str, R] = {
     "inspections:checklist_publish": R(
         "inspections.change_checklisttemplate", "checklist", method="post", ok=302
     ),
+    # Planning: the annual plan, quotas, draws and tasks
+    "planning:plan_list": R("planning.view_annualplan"),
+    "planning:plan_add": R("planning.add_annualplan", method="post", ok=302),
+    "planning:quotas": R("planning.view_annualplan"),
+    "planning:plan_detail": R("planning.view_annualplan", "plan"),
+    "planning:plan_submit": R("planning.submit_annualplan", "plan", method="post", ok=302),
+    "planning:plan_approve": R("planning.approve_annualplan", "plan", method="post", ok=302),
+    "planning:plan_return": R("planning.approve_annualplan", "plan", method="post", ok=302),
+    "planning:plan_revise": R("planning.add_annualplan", "plan", method="post", ok=302),
+    "planning:draw_list": R("planning.view_draw"),
+    "planning:draw_add": R("planning.add_draw"),
+    "planning:draw_detail": R("planning.view_draw", "draw"),
+    "planning:draw_verify": R("planning.view_draw", "draw", method="post"),
+    "planning:draw_pools": R("planning.view_draw", "draw"),
+    "planning:draw_redraw": R("planning.add_draw", "draw"),
+    "planning:task_list": R("planning.view_task"),
+    "planning:task_mine": R("planning.view_task"),
+    "planning:task_add": R("planning.add_task"),
+    "planning:task_detail": R("planning.view_task", "task", scoped=True),
+    "planning:task_start": R("inspections.add_inspection", "task", scoped=True, method="post", ok=302),
+    "planning:task_swap": R("planning.swap_task", "task", scoped=True),
+    "planning:task_cancel": R("planning.cancel_task", "task", scoped=True, method="post", ok=302),
 }
 
 #: Routes open to everyone or to any signed-in user, tested on their own below.
@@ -259,7 +281,45 @@ def matrix(world):
     }
     objects.update(_inspection_objects(world))
     objects["checklist"] = objects["inspection"].checklist
+    objects.update(_planning_objects(world))
     return world, objects
+
+
+def _planning_objects(world):
+    """A draft plan, a district-wide draw (stored directly: the engine is tested in zhifa.planning) and a
+    drawn task of board A with alice on its team."""
+    from zhifa.planning import plan as plans
+    from zhifa.planning.choices import DrawStatus, TaskKind
+    from zhifa.planning.models import Draw, Task
+
+    year = timezone.localdate().year
+    plan = plans.build_plan(user=world.dan, year=year)
+    draw = Draw.objects.create(
+        district=world.district,
+        year=year,
+        month=12,
+        algorithm_version="zhifa-draw/1 (matrix)",
+        status=DrawStatus.DRAWN,
+        commitment="0" * 64,
+        seed_hex="1" * 64,
+        pool_json="{}",
+        pool_hash="2" * 64,
+        params={"quotas": {}},
+        created_by=world.dan,
+        committed_at=timezone.now(),
+    )
+    task = Task.objects.create(
+        draw=draw,
+        enterprise=make_enterprise(world.board_a),
+        board=world.board_a,
+        planned_date=timezone.localdate() + timedelta(days=7),
+        officer_1=world.alice.officer,
+        officer_2=make_officer(world.board_a),
+        expert=world.eve.expert,
+        kind=TaskKind.RANDOM,
+        created_by=world.dan,
+    )
+    return {"plan": plan, "draw": draw, "task": task}
 
 
 def _issued_document(world):
