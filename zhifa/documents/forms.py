@@ -67,7 +67,7 @@ class BatchForm(forms.Form):
     """All documents of one inspection, or of one day (optionally one board)."""
 
     day = forms.DateField(label=_("签发日期"), required=False, widget=DateInput())
-    board = forms.ModelChoiceField(label=_("承办板块"), queryset=None, required=False)
+    board: forms.ModelChoiceField = forms.ModelChoiceField(label=_("承办板块"), queryset=None, required=False)
     inspection = forms.IntegerField(label=_("现场检查编号"), required=False, min_value=1)
     include_docx = forms.BooleanField(label=_("同时包含可编辑的 DOCX"), required=False)
 

@@ -127,6 +127,8 @@ def correct(document: IssuedDocument, *, reason: str, user) -> IssuedDocument:
     if not reason.strip():
         raise ValidationError({"reason": _("签发更正版本必须说明更正理由")})
     subject = document.subject
+    if subject is None:
+        raise ValidationError(_("原文书所依据的记录已不存在，无法更正"))
     content = builder_for(document.kind_id)(subject)
     label = document.number or document.title
     content["correction"] = _(

@@ -9,6 +9,7 @@ reads the records as they stand after the error was fixed.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -143,7 +144,7 @@ def build_inspection_record(inspection) -> dict:
     results = inspection.results.filter(result=ItemResult.NON_COMPLIANT).select_related("item")
     for n, result in enumerate(results.order_by("item__order"), start=1):
         rows.append([str(n), result.item.text, result.note, result.item.legal_basis])
-    sections = [
+    sections: list[dict[str, Any]] = [
         {
             "heading": "检查情况",
             "paragraphs": findings

@@ -494,7 +494,7 @@ class RectificationOrder(AuditedModel):
         ordering = ["-issued_at", "-pk"]
 
     def __str__(self) -> str:
-        return self.document.number if self.document_id else f"{self.enterprise} 整改指令"
+        return self.document.number if self.document is not None else f"{self.enterprise} 整改指令"
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:order_detail", args=[self.pk])

@@ -8,6 +8,7 @@ part only on a recorded footing (secondment, pairing, or a cross-enforcement ins
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -119,7 +120,7 @@ def check_team(officers: list[Officer], board, on: date, *, cross_enforcement: b
 
 
 def start_inspection(
-    *, enterprise, checklist: ChecklistTemplate, user, officers: list[Officer] = (), **fields
+    *, enterprise, checklist: ChecklistTemplate, user, officers: Sequence[Officer] = (), **fields
 ) -> Inspection:
     """Open a draft for an enterprise; the team may still be incomplete."""
     if checklist.status != ChecklistStatus.PUBLISHED:
@@ -221,9 +222,9 @@ def sign_off(inspection: Inspection, *, user) -> Inspection:
         problems = completeness_problems(locked)
         if locked.started_at:
             officers = [t.officer for t in locked.team.select_related("officer__unit")]
-            team = check_team(
-                officers, locked.board, locked.inspection_date, cross_enforcement=locked.cross_enforcement
-            )
+            on = locked.inspection_date
+            assert on is not None  # started_at is set
+            team = check_team(officers, locked.board, on, cross_enforcement=locked.cross_enforcement)
             problems = team.problems + problems
             for member in locked.team.all():
                 basis = team.bases.get(member.officer_id, "")
@@ -423,7 +424,7 @@ def decide_extension(extension: ExtensionRequest, *, approve: bool, opinion: str
 # --- Re-inspection ---------------------------------------------------------------------------------
 
 
-def start_reinspection(order: RectificationOrder, *, user, officers: list[Officer] = ()) -> ReInspection:
+def start_reinspection(order: RectificationOrder, *, user, officers: Sequence[Officer] = ()) -> ReInspection:
     """Opens a re-inspection listing only the order's hazards still open."""
     open_hazards = list(order.hazards.exclude(status=HazardStatus.CLOSED))
     if not open_hazards:
@@ -512,21 +513,22 @@ def refer_to_case(
     *, user, description: str, hazard: Hazard | None = None, inspection: Inspection | None = None
 ) -> CaseSource:
     """Queue a finding that calls for a penalty; the case workflow registers (立案) from this queue."""
-    if hazard is None and inspection is None:
-        raise ValidationError(_("案件线索必须来自检查或隐患"))
     if not description.strip():
         raise ValidationError({"description": _("请填写违法事实摘要")})
     if hazard is not None:
         inspection = hazard.inspection
+        board, enterprise = hazard.board, hazard.enterprise
         queued = CaseSource.objects.filter(hazard=hazard)
-    else:
+    elif inspection is not None:
+        board, enterprise = inspection.board, inspection.enterprise
         queued = CaseSource.objects.filter(inspection=inspection, hazard__isnull=True)
+    else:
+        raise ValidationError(_("案件线索必须来自检查或隐患"))
     if queued.filter(status=CaseSourceStatus.QUEUED).exists():
         raise RuleViolation(_("该线索已在立案审查队列中"))
-    source = hazard or inspection
     return CaseSource.objects.create(
-        board=source.board,
-        enterprise=source.enterprise,
+        board=board,
+        enterprise=enterprise,
         hazard=hazard,
         inspection=inspection,
         description=description.strip(),
@@ -540,7 +542,7 @@ def new_checklist_version(template: ChecklistTemplate, *, user) -> ChecklistTemp
         latest = ChecklistTemplate.objects.filter(code=template.code).order_by("-version").first()
         copy = ChecklistTemplate.objects.create(
             code=template.code,
-            version=latest.version + 1,
+            version=(latest.version if latest else template.version) + 1,
             name=template.name,
             expert_group=template.expert_group,
             note=template.note,
