@@ -35,7 +35,7 @@ step = @printf '\n==> %s\n' "$(1)"
 
 # pytest, where "no tests ran" (exit 5) is said loudly but is not a failure.
 define run_pytest
-	rc=0; $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || rc=$$?; \
+	rc=0; $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(if $(filter-out 0,$(PYTEST_WORKERS)),--dist loadgroup) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected (exit 5), treated as success"; rc=0; fi; \
 	exit $$rc
 endef

@@ -469,6 +469,9 @@ def sign_off_reinspection(review: ReInspection, *, user) -> ReInspection:
             raise RuleViolation(problems)
         for outcome in outcomes:
             hazard = outcome.hazard
+            if outcome.outcome == ReviewOutcome.CLOSED and outcome.new_deadline is not None:
+                outcome.new_deadline = None  # a closed hazard has no further deadline, whatever the form sent
+                outcome.save(update_fields=["new_deadline"])
             if outcome.outcome == ReviewOutcome.CLOSED:
                 move_hazard(
                     hazard,

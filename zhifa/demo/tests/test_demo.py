@@ -97,7 +97,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
-pytestmark = pytest.mark.django_db
+# One worker builds the demo once for the whole module (make test runs xdist with --dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 slow = pytest.mark.slow
 
 

@@ -247,12 +247,14 @@ def test_re_inspection_lists_only_open_hazards_and_closes_or_keeps_each(world, s
     review.opinion = "一项整改合格，一项继续整改"
     review.save()
     later = today() + timedelta(days=30)
-    review.outcomes.filter(hazard=first).update(outcome=ReviewOutcome.CLOSED, note="已清理")
+    # (the phone form pre-fills a new deadline on every row, including the one closed)
+    review.outcomes.filter(hazard=first).update(outcome=ReviewOutcome.CLOSED, note="已清理", new_deadline=later)
     review.outcomes.filter(hazard=second).update(outcome=ReviewOutcome.KEPT, new_deadline=later)
     services.sign_off_reinspection(review, user=world.alice)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == HazardStatus.CLOSED and first.closed_at is not None
+    assert review.outcomes.get(hazard=first).new_deadline is None
     assert second.status == HazardStatus.RECTIFYING and second.deadline == later
     # Then the next re-inspection lists only the hazard still open
     again = services.start_reinspection(order, user=world.alice)
