@@ -14,6 +14,7 @@ from zhifa.inspections.api.views import (
     ReInspectionViewSet,
 )
 from zhifa.orgs.api.views import CertificateViewSet, OfficerViewSet, RegionViewSet
+from zhifa.planning.api.views import AnnualPlanViewSet, DrawViewSet, TaskViewSet
 
 
 class APIRootView(routers.APIRootView):
@@ -41,5 +42,8 @@ router.register("extensions", ExtensionRequestViewSet)
 router.register("reinspections", ReInspectionViewSet)
 router.register("evidence", EvidenceViewSet)
 router.register("documents", IssuedDocumentViewSet)
+router.register("plans", AnnualPlanViewSet)
+router.register("draws", DrawViewSet)
+router.register("tasks", TaskViewSet)
 
 urlpatterns = router.urls

@@ -234,6 +234,20 @@ ROUTES: dict[str, R] = {
     "planning:task_start": R("inspections.add_inspection", "task", scoped=True, method="post", ok=302),
     "planning:task_swap": R("planning.swap_task", "task", scoped=True),
     "planning:task_cancel": R("planning.cancel_task", "task", scoped=True, method="post", ok=302),
+    # API: plans, draws and tasks
+    "annualplan-list": R("planning.view_annualplan", api=True),
+    "annualplan-detail": R("planning.view_annualplan", "plan", api=True),
+    "draw-list": R("planning.view_draw", api=True),
+    "draw-detail": R("planning.view_draw", "draw", api=True),
+    "draw-verify": R("planning.view_draw", "draw", api=True, method="post"),
+    "draw-redraw": R("planning.add_draw", "draw", api=True, method="post", ok=400),
+    "task-list": R("planning.view_task", api=True),
+    "task-detail": R("planning.view_task", "task", scoped=True, api=True),
+    "task-start-inspection": R(
+        "inspections.add_inspection", "task", scoped=True, api=True, method="post", ok=201
+    ),
+    "task-swap": R("planning.swap_task", "task", scoped=True, api=True, method="post", ok=400),
+    "task-cancel": R("planning.cancel_task", "task", scoped=True, api=True, method="post", ok=400),
 }
 
 #: Routes open to everyone or to any signed-in user, tested on their own below.

@@ -1,0 +1,1 @@
+"""The planning API: annual plans, draws and tasks under /api/v1/."""
