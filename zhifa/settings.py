@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhifa.enterprises",
     "zhifa.inspections",
     "zhifa.documents",
+    "zhifa.planning",
     "zhifa.demo",
 ]
 
