@@ -58,9 +58,9 @@ ENGINE_DEFAULTS = {
 
 def algorithm_version() -> str:
     """The engine and the solver release: a result is reproduced with the same pair."""
-    from ortools import __version__ as ortools_version
+    from importlib.metadata import version
 
-    return f"{ENGINE}+ortools-{ortools_version}"
+    return f"{ENGINE}+ortools-{version('ortools')}"
 
 
 def canonical(document: Any) -> bytes:
@@ -298,7 +298,8 @@ class Pool:
         Attached are the board's own, seconded and paired officers (none in a cross draw)."""
         key = (board, day)
         if key not in self._officers_on:
-            attached, others = [], []
+            attached: list[int] = []
+            others: list[int] = []
             if self.rules.cross:
                 possible = self._board_officers
             else:
@@ -721,14 +722,14 @@ def _greedy(seed: bytes, pool: Pool, shortlist: list[Candidate]) -> dict[int, tu
             busy = pool.experts[x]["busy"].get(c.day, 0) + expert_day[(x, c.day)]
             return expert_load[x] < rules.expert_cap and busy < rules.expert_daily
 
-        officers = sorted(
-            (o for o in c.officers if officer_ok(o)),
-            key=lambda o, c=c: (officer_load[o], digest(seed, f"greedy-officer:{c.id}:{o}")),
-        )[:2]
-        experts = sorted(
-            (x for x in c.experts if expert_ok(x)),
-            key=lambda x, c=c: (expert_load[x], digest(seed, f"greedy-expert:{c.id}:{x}")),
-        )[:1]
+        def officer_key(o: int, c=c) -> tuple[int, str]:
+            return officer_load[o], digest(seed, f"greedy-officer:{c.id}:{o}")
+
+        def expert_key(x: int, c=c) -> tuple[int, str]:
+            return expert_load[x], digest(seed, f"greedy-expert:{c.id}:{x}")
+
+        officers = sorted((o for o in c.officers if officer_ok(o)), key=officer_key)[:2]
+        experts = sorted((x for x in c.experts if expert_ok(x)), key=expert_key)[:1]
         if len(officers) < 2 or not experts:
             continue
         for o in officers:
@@ -797,44 +798,44 @@ def _select(seed: bytes, pool: Pool, shortlist: list[Candidate], hint):
     board_terms: dict[int, list] = defaultdict(list)
     objective = []
     for c in shortlist:
-        zc = model.NewBoolVar("")
+        zc = model.new_bool_var("")
         z[c.id] = zc
         board_terms[c.board].append(zc)
         objective.append((zc, w_cover + w_rank * (longest - c.position)))
         officer_vars = []
         for o in c.officers:
-            v = x[(c.id, o)] = model.NewBoolVar("")
+            v = x[(c.id, o)] = model.new_bool_var("")
             officer_vars.append(v)
             terms[("o", o)].append(v)
             day_terms[("o", o, c.day)].append(v)
-        model.Add(sum(officer_vars) == 2 * zc)
+        model.add(sum(officer_vars) == 2 * zc)
         expert_vars = []
         for e in c.experts:
-            v = y[(c.id, e)] = model.NewBoolVar("")
+            v = y[(c.id, e)] = model.new_bool_var("")
             expert_vars.append(v)
             terms[("x", e)].append(v)
             day_terms[("x", e, c.day)].append(v)
-        model.Add(sum(expert_vars) == zc)
+        model.add(sum(expert_vars) == zc)
     for board, board_vars in sorted(board_terms.items()):
-        model.Add(sum(board_vars) <= rules.quotas.get(board, 0))
+        model.add(sum(board_vars) <= rules.quotas.get(board, 0))
     for (kind, member_id), vs in sorted(terms.items()):
         member = (pool.officers if kind == "o" else pool.experts)[member_id]
         room = (rules.officer_cap if kind == "o" else rules.expert_cap) - member["load"]
         if len(vs) > room:
-            model.Add(sum(vs) <= room)
+            model.add(sum(vs) <= room)
     for (kind, member_id, day), vs in sorted(day_terms.items()):
         member = (pool.officers if kind == "o" else pool.experts)[member_id]
         room = (rules.officer_daily if kind == "o" else rules.expert_daily) - member["busy"].get(day, 0)
         if len(vs) > room:
-            model.Add(sum(vs) <= room)
-    model.Maximize(cp_model.LinearExpr.WeightedSum([v for v, _ in objective], [w for _, w in objective]))
+            model.add(sum(vs) <= room)
+    model.maximize(cp_model.LinearExpr.weighted_sum([v for v, _ in objective], [w for _, w in objective]))
     for c in shortlist:
         team = hint.get(c.id)
-        model.AddHint(z[c.id], team is not None)
+        model.add_hint(z[c.id], team is not None)
         for o in c.officers:
-            model.AddHint(x[(c.id, o)], team is not None and o in team[0])
+            model.add_hint(x[(c.id, o)], team is not None and o in team[0])
         for e in c.experts:
-            model.AddHint(y[(c.id, e)], team is not None and e == team[1])
+            model.add_hint(y[(c.id, e)], team is not None and e == team[1])
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -844,9 +845,9 @@ def _select(seed: bytes, pool: Pool, shortlist: list[Candidate], hint):
     # branch only costs time.
     solver.parameters.hint_conflict_limit = 0
     solver.parameters.log_search_progress = False
-    status = solver.Solve(model)
+    status = solver.solve(model)
     info = {
-        "status": solver.StatusName(status),
+        "status": solver.status_name(status),
         "variables": len(x) + len(y) + len(z),
         "max_deterministic_time": rules.max_time,
     }
@@ -854,13 +855,13 @@ def _select(seed: bytes, pool: Pool, shortlist: list[Candidate], hint):
         info["used"] = "greedy"
         return hint, info
     info["used"] = "cp-sat"
-    info["objective"] = int(solver.ObjectiveValue())
-    info["bound"] = int(solver.BestObjectiveBound())
+    info["objective"] = int(solver.objective_value)
+    info["bound"] = int(solver.best_objective_bound)
     chosen: dict[int, tuple[list[int], int]] = {}
     for c in shortlist:
-        if solver.BooleanValue(z[c.id]):
-            officers = [o for o in c.officers if solver.BooleanValue(x[(c.id, o)])]
-            expert = next(e for e in c.experts if solver.BooleanValue(y[(c.id, e)]))
+        if solver.boolean_value(z[c.id]):
+            officers = [o for o in c.officers if solver.boolean_value(x[(c.id, o)])]
+            expert = next(e for e in c.experts if solver.boolean_value(y[(c.id, e)]))
             chosen[c.id] = (officers, expert)
     return chosen, info
 

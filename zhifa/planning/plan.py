@@ -131,17 +131,23 @@ def officer_days(district: Region, boards: list[Region], ruleset: FrequencyRuleS
     ).values_list("officer_id", "valid_from", "valid_to"):
         certs[officer_id].append((start, end))
     attached: dict[str, dict[int, list]] = {"secondment": defaultdict(list), "pairing": defaultdict(list)}
-    for key, model in (("secondment", Secondment), ("pairing", Pairing)):
-        for officer_id, region_id, start, end in (
+    models: tuple[tuple[str, type[Secondment] | type[Pairing]], ...] = (
+        ("secondment", Secondment),
+        ("pairing", Pairing),
+    )
+    for key, model in models:
+        for officer_id, region_id, start, until in (
             model.objects.filter(officer_id__in=list(officers), start__lte=last)
             .filter(Q(end__isnull=True) | Q(end__gte=first))
             .values_list("officer_id", "region_id", "start", "end")
         ):
-            attached[key][officer_id].append((region_id, start, end or last))
+            attached[key][officer_id].append((region_id, start, until or last))
     board_ids = {b.pk for b in boards}
-    days_by = defaultdict(lambda: defaultdict(float))  # [board or district][month]
-    own_heads = defaultdict(lambda: defaultdict(set))
-    attached_heads = defaultdict(lambda: defaultdict(set))
+    days_by: dict[int, dict[int, float]] = defaultdict(
+        lambda: defaultdict(float)
+    )  # [board or district][month]
+    own_heads: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    attached_heads: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     for m in range(1, 13):
         for day in working_days(year, m):
             for officer_id, officer in officers.items():

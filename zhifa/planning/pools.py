@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -77,7 +78,13 @@ def scope_boards(district: Region, board: Region | None) -> list[Region]:
     return list(Region.objects.boards().filter(parent=district).order_by("pk"))
 
 
-def enterprise_records(board_ids: list[int], year: int, rules: Rules, *, extra_filter: Q | None = None):
+class CandidateRules(Protocol):
+    def candidate_problem(self, record: dict) -> str | None: ...
+
+
+def enterprise_records(
+    board_ids: list[int], year: int, rules: CandidateRules, *, extra_filter: Q | None = None
+):
     """(records of candidates, excluded counts per board): the candidate rules applied to every
     operating enterprise of the boards."""
     latest = Inspection.objects.filter(
@@ -125,7 +132,8 @@ def enterprise_records(board_ids: list[int], year: int, rules: Rules, *, extra_f
         .annotate(n=Count("pk"))
         .values_list("enterprise_id", "n")
     )
-    records, excluded = [], defaultdict(lambda: defaultdict(int))
+    records: list[dict] = []
+    excluded: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         record = {
             "id": row["pk"],
@@ -279,7 +287,7 @@ def expert_records(
             declared.add(expert_id)
             if start <= last and end >= first:
                 periods[expert_id].append(_clip(start, end, first, last))
-    employer = {}
+    employer: dict[int, str] = {}
     for chunk in _chunks(ids):
         employer.update(Expert.objects.filter(pk__in=chunk).values_list("pk", "employer_uscc"))
     month, busy = _loads("expert", ids, first, last, exclude_task=exclude_task)

@@ -51,6 +51,7 @@ from zhifa.planning.choices import (
     TaskStatus,
 )
 from zhifa.planning.models import (
+    AnnualPlan,
     Draw,
     DrawAssignment,
     FrequencyRuleSet,
@@ -108,7 +109,7 @@ def active_overlap(year: int, month: int, board: Region | None) -> Draw | None:
 
 def plan_quotas(
     district: Region, boards: list[Region], year: int, month: int
-) -> tuple[dict[int, int], object]:
+) -> tuple[dict[int, int], AnnualPlan]:
     """Random quotas from the approved plan, less random tasks already live for the board-month."""
     plan = plan_in_force(district, year)
     if plan is None:
@@ -169,7 +170,7 @@ def commit_draw(
     Returns the draw and the seed, which the caller keeps for ``perform_draw`` (the system does not
     store the seed until it is revealed)."""
     _check_scope(user, board, cross)
-    district = board.parent if board is not None else the_district()
+    district = board.parent if board is not None and board.parent is not None else the_district()
     if supersede is not None:
         if supersede.status == DrawStatus.SUPERSEDED:
             raise DrawError(_("该抽取已被取代"))
@@ -182,7 +183,7 @@ def commit_draw(
             % {"m": f"{year}-{month:02d}", "id": existing.pk, "scope": existing.board or _("全区")}
         )
     boards = pools.scope_boards(district, board)
-    plan = None
+    plan: AnnualPlan | None
     if quotas is None:
         quotas, plan = plan_quotas(district, boards, year, month)
         if supersede is not None:
@@ -191,6 +192,8 @@ def commit_draw(
                 "board_id", flat=True
             ):
                 quotas[board_id] = quotas.get(board_id, 0) + 1
+    else:
+        plan = plan_in_force(district, year)
     ruleset = getattr(plan, "ruleset", None) or FrequencyRuleSet.current(date(year, month, 1))
     if ruleset is None:
         raise DrawError(_("没有生效的检查频次与上限版本"))
@@ -237,7 +240,7 @@ def perform_draw(draw: Draw, seed: bytes, *, user) -> DrawOutcome:
         draw = Draw.objects.select_for_update().get(pk=draw.pk)
         if draw.status != DrawStatus.COMMITTED:
             raise DrawError(_("该抽取已执行"))
-        if draw.supersedes_id:
+        if draw.supersedes is not None:
             _supersede(draw.supersedes, draw, user)
         params = draw.params
         not_before = date.fromisoformat(params["not_before"]) if params.get("not_before") else None
@@ -606,10 +609,11 @@ def start_inspection_for_task(task: Task, user) -> Inspection:
         team = check_team(officers, task.board, task.planned_date, cross_enforcement=cross)
         if not team.ok:
             raise RuleViolation(team.problems + [_("请由板块分管领导换人后再开始检查")])
-        origin = {
+        origins: dict[str, str] = {
             TargetedReason.COMPLAINT: InspectionOrigin.COMPLAINT,
             TargetedReason.FOLLOW_UP: InspectionOrigin.FOLLOW_UP,
-        }.get(
+        }
+        origin = origins.get(
             task.targeted_reason,
             InspectionOrigin.TARGETED if task.kind == TaskKind.TARGETED else InspectionOrigin.PLANNED,
         )
@@ -744,7 +748,7 @@ def swap_member(
         members = task.officer_ids if role == SwapRole.OFFICER else [task.expert_id]
         if outgoing_id not in members:
             raise ValidationError({"outgoing": _("换下的人员不是该任务的成员")})
-        draw = Draw.objects.select_for_update().get(pk=task.draw_id)
+        draw = Draw.objects.select_for_update().get(pk=task.draw.pk)
         if not draw.seed_hex:
             raise RuleViolation(_("抽取尚未完成"))
         if reason_kind == SwapReason.CONFLICT:
@@ -833,7 +837,7 @@ def swap_candidates(task: Task, draw: Draw, role: str, outgoing_id: int) -> dict
         "task": task.pk,
         "role": role,
         "enterprise": enterprise,
-        "exclude": sorted([outgoing_id, *staying]),
+        "exclude": sorted([outgoing_id, *(m for m in staying if m is not None)]),
     }
     if role == SwapRole.OFFICER:
         officers_qs = pools.officers_for_scope(
@@ -870,7 +874,7 @@ class _NoRules:
 
 def monthly_quota(board: Region, year: int, month: int) -> dict:
     """A board's month: the plan's quotas against live tasks by kind and those signed off."""
-    plan = plan_in_force(board.parent, year)
+    plan = plan_in_force(board.parent, year) if board.parent is not None else None
     row = PlanBoardMonth.objects.filter(plan=plan, board=board, month=month).first() if plan else None
     first, last = month_bounds(year, month)
     tasks = Task.objects.live().filter(board=board, planned_date__gte=first, planned_date__lte=last)

@@ -101,7 +101,7 @@ class Draw(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.board.name if self.board_id else _("全区")
+        scope = self.board.name if self.board is not None else _("全区")
         return f"{self.label} {scope} 双随机抽取 #{self.pk}"
 
     @property
