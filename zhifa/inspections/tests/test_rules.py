@@ -248,7 +248,9 @@ def test_re_inspection_lists_only_open_hazards_and_closes_or_keeps_each(world, s
     review.save()
     later = today() + timedelta(days=30)
     # (the phone form pre-fills a new deadline on every row, including the one closed)
-    review.outcomes.filter(hazard=first).update(outcome=ReviewOutcome.CLOSED, note="已清理", new_deadline=later)
+    review.outcomes.filter(hazard=first).update(
+        outcome=ReviewOutcome.CLOSED, note="已清理", new_deadline=later
+    )
     review.outcomes.filter(hazard=second).update(outcome=ReviewOutcome.KEPT, new_deadline=later)
     services.sign_off_reinspection(review, user=world.alice)
     first.refresh_from_db()
