@@ -157,3 +157,16 @@ def test_the_plan_command_builds_and_shows_the_shortfall(staffed, capsys):
     out = capsys.readouterr().out
     assert "2026 年度监督检查计划（第 1 版，草稿）" in out and "湖塘镇" in out
     assert AuditEntry.objects.filter(object_type="planning.annualplan", source="cli").exists()
+
+
+def test_the_system_administrator_edits_the_figures_in_the_admin_and_nobody_deletes_them(world, web):
+    from zhifa.planning.models import FrequencyRuleSet
+
+    ruleset = FrequencyRuleSet.objects.get(version="示例-2026")
+    assert ruleset.is_example and ruleset.frequencies() == {"A": 4, "B": 2, "C": 1, "D": 1}
+    client = web(world.sam)
+    assert client.get("/admin/planning/frequencyruleset/").status_code == 200
+    page = client.get(f"/admin/planning/frequencyruleset/{ruleset.pk}/change/")
+    assert page.status_code == 200 and "应急〔2025〕11号" in page.content.decode()
+    assert client.get(f"/admin/planning/frequencyruleset/{ruleset.pk}/delete/").status_code == 403
+    assert web(world.alice).get("/admin/planning/frequencyruleset/").status_code == 302
