@@ -36,6 +36,7 @@ from zhifa.core.audit import audit_context, record
 from zhifa.core.choices import AuditAction
 from zhifa.demo import data, identifiers
 from zhifa.demo.inspections import ActivityCounts, build_activity
+from zhifa.demo.planning import build_planning
 from zhifa.enterprises.choices import (
     ClassificationSource,
     MajorHazardLevel,
@@ -170,6 +171,7 @@ def build(
             report.accounts = reconcile_accounts(password)
         if activity:
             report.activity = build_activity(seed=seed, today=today, log=log)
+            build_planning(seed=seed, today=today, log=log)
         record(AuditAction.SYSTEM, object_type="demo.dataset", object_id=str(seed), message=report.summary())
     return report
 
