@@ -159,6 +159,7 @@ def measure(month: str, label: str) -> None:
     django.setup()
     from zhifa.accounts.models import User
     from zhifa.core.audit import audit_context
+    from zhifa.orgs.models import Region
     from zhifa.planning import draw as engine
     from zhifa.planning import plan as plans
     from zhifa.planning import services
@@ -168,8 +169,14 @@ def measure(month: str, label: str) -> None:
     timings = {}
     with audit_context(user=user, source="cli"):
         district = plans.the_district()
-        if plans.plan_in_force(district, year) is None:
-            plan = plans.build_plan(user=user, year=year, reason="基准测试")
+        plan = plans.plan_in_force(district, year)
+        boards = Region.objects.boards().filter(parent=district).count()
+        if plan is None or plan.board_months.filter(month=1).count() < boards + 1:
+            # No plan yet, or one built before `zhifa synth` added boards: (re)build it for every board.
+            latest = plans.latest_plan(district, year)
+            plan = plans.build_plan(
+                user=user, year=year, reason="基准测试：按合成后的全部板块编制" if latest else ""
+            )
             plans.approve_plan(plans.submit_plan(plan, user=user), user=user)
         # The demo may have drawn the month already (with part of the quotas): draw it again in full.
         existing = services.active_overlap(year, month_number, None)
