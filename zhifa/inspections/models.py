@@ -37,6 +37,16 @@ class BoardScopedQuerySet(RestrictedQuerySet):
     board_path = "board"
 
 
+class InspectionQuerySet(BoardScopedQuerySet):
+    def jurisdiction_q(self, user) -> Q:
+        """The board's inspections, plus those the user's officer is on the team of (cross enforcement)."""
+        officer_id = getattr(user, "officer_id", None)
+        if not officer_id:
+            return super().jurisdiction_q(user)
+        on_team = InspectionOfficer.objects.filter(inspection=models.OuterRef("pk"), officer_id=officer_id)
+        return super().jurisdiction_q(user) | Q(models.Exists(on_team))
+
+
 # --- Checklists ----------------------------------------------------------------------------------
 
 
@@ -226,7 +236,7 @@ class Inspection(AuditedModel):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     version = models.PositiveIntegerField(_("版本号"), default=1)
 
-    objects = BoardScopedQuerySet.as_manager()
+    objects = InspectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("现场检查")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,16 @@ OPEN_STATUSES = (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS)
 
 class TaskQuerySet(RestrictedQuerySet):
     board_path = "board"
+
+    def jurisdiction_q(self, user) -> Q:
+        """The board's tasks, plus the user's own: a cross-enforcement officer from another board, or
+        the expert, works on a task outside their board."""
+        mine = Q()
+        if getattr(user, "officer_id", None):
+            mine = Q(officer_1_id=user.officer_id) | Q(officer_2_id=user.officer_id)
+        if getattr(user, "expert_id", None):
+            mine |= Q(expert_id=user.expert_id)
+        return super().jurisdiction_q(user) | mine if mine else super().jurisdiction_q(user)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

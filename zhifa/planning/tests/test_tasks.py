@@ -182,3 +182,34 @@ def test_a_targeted_task_needs_a_reason_and_a_lawful_team(world):
     assert targeted.kind == TaskKind.TARGETED and targeted.draw is None
     inspection = services.start_inspection_for_task(targeted, world.albert)
     assert inspection.origin == InspectionOrigin.COMPLAINT
+
+
+def test_a_cross_enforcement_officer_reaches_their_own_task_and_its_inspection_in_another_board(world):
+    """Officers of 牛塘镇 drawn across board lines for a 湖塘镇 enterprise work on that task and its record;
+    their colleagues who were not drawn still see nothing of 湖塘镇."""
+    from zhifa.inspections.models import Inspection
+
+    year, month = next_month()
+    quiet_world()
+    drawn = [officer_with(world.board_b, Post.BOARD_OFFICER, "full", year, month) for _ in range(2)]
+    make_expert([group("chem")])
+    make_enterprise(world.board_a, industry="2614")
+    outcome = services.run_draw(
+        user=world.dan,
+        year=year,
+        month=month,
+        board=world.board_a,
+        cross=True,
+        quotas={world.board_a.pk: 1},
+        engine_params=FAST,
+    )
+    task = outcome.draw.tasks.get()
+    assert set(task.officer_ids) == {o.pk for o in drawn}
+    member = make_user("niu_cross", Role.BOARD_OFFICER, region=world.board_b, officer=drawn[0])
+
+    assert Task.objects.restrict(member, "view").filter(pk=task.pk).exists()
+    assert not Task.objects.restrict(world.bob, "view").filter(pk=task.pk).exists()
+    inspection = services.start_inspection_for_task(task, member)
+    assert inspection.cross_enforcement
+    assert Inspection.objects.restrict(member, "change").filter(pk=inspection.pk).exists()
+    assert not Inspection.objects.restrict(world.bob, "view").filter(pk=inspection.pk).exists()
