@@ -499,8 +499,8 @@ def task_names(task: Task) -> dict:
         ("officer", task.officer_1_id): task.officer_1.name,
         ("officer", task.officer_2_id): task.officer_2.name,
     }
-    if task.expert_id:
-        names[("expert", task.expert_id)] = task.expert.name
+    if task.expert is not None:
+        names[("expert", task.expert.pk)] = task.expert.name
     return names
 
 

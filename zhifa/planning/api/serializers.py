@@ -47,7 +47,7 @@ class PlanBoardMonthSerializer(serializers.ModelSerializer):
 
 
 class AnnualPlanSerializer(serializers.ModelSerializer):
-    ruleset = serializers.StringRelatedField()
+    ruleset: serializers.StringRelatedField = serializers.StringRelatedField()
     board_months = PlanBoardMonthSerializer(many=True, read_only=True)
 
     class Meta:
