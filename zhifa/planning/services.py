@@ -600,7 +600,11 @@ def start_inspection_for_task(task: Task, user) -> Inspection:
     or targeted origin, cross enforcement as drawn, and the checklist of the enterprise's group."""
     _task_in_scope(task, user, "inspections.add_inspection")
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("enterprise", "board", "draw").get(pk=task.pk)
+        task = (
+            Task.objects.select_for_update(of=("self",))
+            .select_related("enterprise", "board", "draw")
+            .get(pk=task.pk)
+        )
         if task.status != TaskStatus.PLANNED:
             raise RuleViolation(_("只有待检查的任务可以开始检查"))
         cross = bool(task.draw and task.draw.cross_enforcement)
@@ -740,7 +744,9 @@ def swap_member(
     if role not in SwapRole.values:
         raise ValidationError({"role": _("角色无效")})
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("enterprise", "draw").get(pk=task.pk)
+        task = (
+            Task.objects.select_for_update(of=("self",)).select_related("enterprise", "draw").get(pk=task.pk)
+        )
         if task.draw is None:
             raise RuleViolation(_("定向检查任务请取消后重新指定"))
         if task.status != TaskStatus.PLANNED:
