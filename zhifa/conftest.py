@@ -70,6 +70,16 @@ def audit_triggers_lifted(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The working-day calendar keeps its override rows per process; a test's rows roll back with it."""
+    from zhifa.core import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2's deliberate slowness is for attackers, not for the suite's dozens of personas."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

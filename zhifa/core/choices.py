@@ -15,3 +15,11 @@ class AuditAction(models.TextChoices):
     DOCUMENT_ISSUE = "document_issue", _("文书签发")
     TOKEN = "token", _("令牌签发")
     SYSTEM = "system", _("系统")
+
+
+class PeriodUnit(models.TextChoices):
+    """How a statutory period is counted (行政处罚法 art. 85; 民法典 art. 200–203 for months)."""
+
+    WORKING = "working", _("工作日")
+    NATURAL = "natural", _("自然日")
+    MONTHS = "months", _("月")

@@ -74,3 +74,10 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除")
+
+
+# The calendar's models live beside the record's; imported last because they subclass AuditedModel,
+# whose module reads AuditEntry from this one.
+from zhifa.core.calendar_models import CalendarDay, CalendarYear, PeriodRule  # noqa: E402
+
+__all__ = ["AuditEntry", "CalendarDay", "CalendarYear", "PeriodRule"]

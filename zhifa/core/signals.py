@@ -1,6 +1,7 @@
-"""Logins, logouts and failed logins go to the full-process record."""
+"""Logins, logouts and failed logins go to the full-process record; calendar edits reach the calendar."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from zhifa.core.audit import audit_context, current_context, one_line, record
@@ -31,3 +32,13 @@ def _login_failed(sender, credentials, request=None, **kwargs):
             )
         return
     record(AuditAction.LOGIN_FAILED, object_type="accounts.user", object_repr=username, message="登录失败")
+
+
+@receiver([post_save, post_delete], sender="core.CalendarDay")
+@receiver([post_save, post_delete], sender="core.CalendarYear")
+@receiver([post_save, post_delete], sender="core.PeriodRule")
+def _calendar_changed(sender, **kwargs):
+    """An override day, an imported year or a period rule changed: the calendar reads afresh."""
+    from zhifa.core import calendar
+
+    calendar.calendar_changed()
