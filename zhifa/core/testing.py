@@ -192,6 +192,9 @@ def build_world() -> World:
     u["lily"] = make_user(
         "lily", Role.LEGAL_REVIEWER, officer=make_officer(district, Post.LEGAL_REVIEWER, name="莉莉")
     )
+    u["lily"].officer.legal_qualification = True
+    u["lily"].officer.legal_qualification_number = "A20183204120017"
+    u["lily"].officer.save(update_fields=["legal_qualification", "legal_qualification_number"])
     u["sam"] = make_user("sam", Role.SYSTEM_ADMIN, full_name="系统管理员")
     u["sue"] = make_user("sue", Role.SECURITY_ADMIN, full_name="安全管理员")
     u["audrey"] = make_user("audrey", Role.AUDIT_ADMIN, full_name="审计管理员")
