@@ -21,6 +21,7 @@ NAV = [
     (_("专家"), "experts:expert_list", "experts.view_expert"),
     (_("板块"), "orgs:region_list", "orgs.view_region"),
     (_("检查表"), "inspections:checklist_list", "inspections.change_checklisttemplate"),
+    (_("工作日历与期限"), "calendar:overview", "core.view_calendarday"),
     (_("审计日志"), "core:audit_list", "core.view_auditentry"),
 ]
 

@@ -116,6 +116,18 @@ PERMISSIONS: dict[str, Set[str]] = {
     "planning.swap_task": {R.BOARD_LEADER},
     "planning.view_officerconflict": ALL_BUSINESS,
     "planning.add_officerconflict": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    # The working-day calendar and statutory periods: reference data every business role reads (deadlines
+    # are computed from it); only the system administrator edits overrides, imports a year's arrangement
+    # (CalendarYear) or changes a period rule.
+    "core.view_calendarday": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "core.add_calendarday": {R.SYSTEM_ADMIN},
+    "core.change_calendarday": {R.SYSTEM_ADMIN},
+    "core.delete_calendarday": {R.SYSTEM_ADMIN},
+    "core.view_calendaryear": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "core.add_calendaryear": {R.SYSTEM_ADMIN},
+    "core.view_periodrule": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "core.add_periodrule": {R.SYSTEM_ADMIN},
+    "core.change_periodrule": {R.SYSTEM_ADMIN},
     # The full-process record: read by the audit administrator only (三员 separation).
     "core.view_auditentry": {R.AUDIT_ADMIN},
     "core.export_auditentry": {R.AUDIT_ADMIN},

@@ -248,6 +248,22 @@ ROUTES: dict[str, R] = {
     ),
     "task-swap": R("planning.swap_task", "task", scoped=True, api=True, method="post", ok=400),
     "task-cancel": R("planning.cancel_task", "task", scoped=True, api=True, method="post", ok=400),
+    # The working-day calendar and statutory periods (district reference data)
+    "calendar:overview": R("core.view_calendarday"),
+    "calendar:day_list": R("core.view_calendarday"),
+    "calendar:day_add": R("core.add_calendarday"),
+    "calendar:day_edit": R("core.change_calendarday", "calendarday"),
+    "calendar:day_delete": R("core.delete_calendarday", "calendarday", method="post", ok=302),
+    "calendar:import": R("core.add_calendaryear"),
+    "calendar:rule_list": R("core.view_periodrule"),
+    "calendar:rule_add": R("core.add_periodrule"),
+    "calendar:rule_edit": R("core.change_periodrule", "periodrule"),
+    "calendarday-list": R("core.view_calendarday", api=True),
+    "calendarday-detail": R("core.view_calendarday", "calendarday", api=True),
+    "periodrule-list": R("core.view_periodrule", api=True),
+    "periodrule-detail": R("core.view_periodrule", "periodrule", api=True),
+    # without a start date the calculator answers 400 naming the field
+    "periodrule-due": R("core.view_periodrule", api=True, ok=400),
 }
 
 #: Routes open to everyone or to any signed-in user, tested on their own below.
@@ -296,6 +312,7 @@ def matrix(world):
     objects.update(_inspection_objects(world))
     objects["checklist"] = objects["inspection"].checklist
     objects.update(_planning_objects(world))
+    objects.update(_calendar_objects())
     return world, objects
 
 
@@ -334,6 +351,16 @@ def _planning_objects(world):
         created_by=world.dan,
     )
     return {"plan": plan, "draw": draw, "task": task}
+
+
+def _calendar_objects():
+    """An override day (a local rest day of 2030) and the seeded payment period."""
+    from datetime import date
+
+    from zhifa.core.models import CalendarDay, PeriodRule
+
+    day = CalendarDay.objects.create(date=date(2030, 1, 2), is_workday=False, name="元旦")
+    return {"calendarday": day, "periodrule": PeriodRule.objects.filter(code="payment").first()}
 
 
 def _issued_document(world):
