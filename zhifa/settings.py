@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhifa.inspections",
     "zhifa.documents",
     "zhifa.planning",
+    "zhifa.discretion",
     "zhifa.demo",
 ]
 

@@ -116,6 +116,21 @@ PERMISSIONS: dict[str, Set[str]] = {
     "planning.swap_task": {R.BOARD_LEADER},
     "planning.view_officerconflict": ALL_BUSINESS,
     "planning.add_officerconflict": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    # Discretion benchmarks: reference data every business role reads (and tries a proposal on); the
+    # system administrator keeps the versions (a draft is seen by nobody else until published).
+    "discretion.view_catalogue": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "discretion.add_catalogue": {R.SYSTEM_ADMIN},
+    "discretion.change_catalogue": {R.SYSTEM_ADMIN},
+    "discretion.view_violationtype": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "discretion.add_violationtype": {R.SYSTEM_ADMIN},
+    "discretion.change_violationtype": {R.SYSTEM_ADMIN},
+    "discretion.propose_violationtype": ALL_BUSINESS,
+    "discretion.view_tier": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "discretion.add_tier": {R.SYSTEM_ADMIN},
+    "discretion.change_tier": {R.SYSTEM_ADMIN},
+    "discretion.view_factor": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "discretion.add_factor": {R.SYSTEM_ADMIN},
+    "discretion.change_factor": {R.SYSTEM_ADMIN},
     # The working-day calendar and statutory periods: reference data every business role reads (deadlines
     # are computed from it); only the system administrator edits overrides, imports a year's arrangement
     # (CalendarYear) or changes a period rule.
