@@ -2,6 +2,7 @@
 
 from rest_framework import permissions, routers
 
+from zhifa.accidents.api.views import AccidentViewSet
 from zhifa.core.calendar_api import CalendarDayViewSet, PeriodRuleViewSet
 from zhifa.documents.api.views import IssuedDocumentViewSet
 from zhifa.enterprises.api.views import EnterpriseViewSet
@@ -46,6 +47,7 @@ router.register("documents", IssuedDocumentViewSet)
 router.register("plans", AnnualPlanViewSet)
 router.register("draws", DrawViewSet)
 router.register("tasks", TaskViewSet)
+router.register("accidents", AccidentViewSet)
 router.register("calendar-days", CalendarDayViewSet)
 router.register("period-rules", PeriodRuleViewSet)
 

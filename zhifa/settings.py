@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zhifa.documents",
     "zhifa.planning",
     "zhifa.discretion",
+    "zhifa.accidents",
     "zhifa.demo",
 ]
 

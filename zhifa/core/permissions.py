@@ -116,6 +116,19 @@ PERMISSIONS: dict[str, Set[str]] = {
     "planning.swap_task": {R.BOARD_LEADER},
     "planning.view_officerconflict": ALL_BUSINESS,
     "planning.add_officerconflict": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    # Accidents: every business role reads them (in its jurisdiction). They are recorded and updated
+    # by the enforcement posts of the board and the district (the registry editors less the safety
+    # managers, who are auxiliary staff): the record feeds official statistics and the investigation.
+    # The legal reviewer reviews cases and does not keep this register. The level thresholds
+    # (条例 第三条) are reference data kept by the system administrator.
+    "accidents.view_levelthreshold": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "accidents.add_levelthreshold": {R.SYSTEM_ADMIN},
+    "accidents.change_levelthreshold": {R.SYSTEM_ADMIN},
+    "accidents.view_accident": ALL_BUSINESS,
+    "accidents.add_accident": REGISTRY_EDITORS - {R.SAFETY_MANAGER},
+    "accidents.change_accident": REGISTRY_EDITORS - {R.SAFETY_MANAGER},
+    "accidents.view_casualtyupdate": ALL_BUSINESS,
+    "accidents.add_casualtyupdate": REGISTRY_EDITORS - {R.SAFETY_MANAGER},
     # Discretion benchmarks: reference data every business role reads (and tries a proposal on); the
     # system administrator keeps the versions (a draft is seen by nobody else until published).
     "discretion.view_catalogue": ALL_BUSINESS | {R.SYSTEM_ADMIN},

@@ -264,6 +264,19 @@ ROUTES: dict[str, R] = {
     "periodrule-detail": R("core.view_periodrule", "periodrule", api=True),
     # without a start date the calculator answers 400 naming the field
     "periodrule-due": R("core.view_periodrule", api=True, ok=400),
+    # Accidents: the register, casualty updates, the double decline
+    "accidents:accident_list": R("accidents.view_accident"),
+    "accidents:accident_add": R("accidents.add_accident"),
+    "accidents:accident_detail": R("accidents.view_accident", "accident", scoped=True),
+    "accidents:accident_edit": R("accidents.change_accident", "accident", scoped=True),
+    "accidents:casualty_update": R("accidents.add_casualtyupdate", "accident", scoped=True),
+    "accidents:double_decline": R("accidents.view_accident"),
+    "accident-list": R("accidents.view_accident", api=True),
+    "accident-detail": R("accidents.view_accident", "accident", scoped=True, api=True),
+    "accident-casualty-updates": R(
+        "accidents.add_casualtyupdate", "accident", scoped=True, api=True, method="post", ok=400
+    ),
+    "accident-double-decline": R("accidents.view_accident", api=True),
 }
 
 #: Routes open to everyone or to any signed-in user, tested on their own below.
@@ -313,6 +326,7 @@ def matrix(world):
     objects["checklist"] = objects["inspection"].checklist
     objects.update(_planning_objects(world))
     objects.update(_calendar_objects())
+    objects["accident"] = _accident(world)
     return world, objects
 
 
@@ -361,6 +375,22 @@ def _calendar_objects():
 
     day = CalendarDay.objects.create(date=date(2030, 1, 2), is_workday=False, name="元旦")
     return {"calendarday": day, "periodrule": PeriodRule.objects.filter(code="payment").first()}
+
+
+def _accident(world):
+    """An accident in board A, an hour ago, reported within the hour."""
+    from zhifa.accidents.models import Accident
+
+    now = timezone.now()
+    return Accident.objects.create(
+        board=world.board_a,
+        unit_name="某某五金加工厂",
+        occurred_at=now - timedelta(hours=1),
+        reported_at=now - timedelta(minutes=30),
+        place="冲压车间",
+        category="industry_trade",
+        deaths=1,
+    )
 
 
 def _issued_document(world):
