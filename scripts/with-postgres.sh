@@ -69,7 +69,7 @@ pg "$pg_bin/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local
   || { cat "$workdir/initdb.log" >&2; exit 1; }
 # A throwaway cluster needs no durability: skip the disk flushes.
 pg "$pg_bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $workdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $workdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
   start >/dev/null
 started=true
 

@@ -28,14 +28,27 @@ class GateClosed(ValidationError):
 
 
 def review_required(case) -> bool:
-    """Every case a board handles; the district's own cases by the configured rule (general procedure)."""
+    """Every case board staff handle; the district's own cases by the configured rule (general procedure)."""
     from zhifa.cases.models import ProcedureRules
 
-    if case.board.is_board:
+    if handled_by_board(case):
         return True
     if case.procedure != Procedure.GENERAL:
         return False
     return ProcedureRules.in_force(case.registered_on or timezone.localdate()).review_all_district_cases
+
+
+def handled_by_board(case) -> bool:
+    """Whether board staff handle the case (the brigade's own cases in a board's territory are the
+    district's). A case not yet staffed counts by its board."""
+    from zhifa.orgs.choices import RegionKind
+
+    if case.pk is None:
+        return case.board.is_board
+    officers = case.case_officers.all()
+    if not officers.exists():
+        return case.board.is_board
+    return officers.exclude(officer__unit__kind=RegionKind.DISTRICT).exists()
 
 
 def approved_review(case):

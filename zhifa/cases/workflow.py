@@ -150,7 +150,7 @@ def legal_review_passed(case, user, data) -> None:
     try:
         check_decision_allowed(case)
     except GateClosed as exc:
-        raise Refused(RULE_LEGAL_REVIEW, exc.messages[0].split("：", 1)[-1]) from exc
+        raise Refused(RULE_LEGAL_REVIEW, exc.messages[0].rsplit("：", 1)[-1]) from exc
 
 
 def reviewer_qualified(case, user, data) -> None:
