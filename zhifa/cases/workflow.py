@@ -658,3 +658,23 @@ def available(case, user) -> list[Step]:
     """The steps the user may take on the case now (state and permission; guards are checked on submit so
     that the refusal can name the rule)."""
     return [s for s in STEPS if case.status in s.sources and user.has_perm(s.perm)]
+
+
+def as_markdown() -> str:
+    """The table as docs/cases.md prints it (a test keeps the two identical)."""
+    from zhifa.core.permissions import PERMISSIONS
+
+    labels = dict(S.choices)
+    order = {value: i for i, value in enumerate(S.values)}
+    lines = [
+        "| 环节 | name | 起始状态 | 去向 | 权限（角色） | 规则（guards） | 文书 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in STEPS:
+        roles = "、".join(str(Role(r).label) for r in sorted(PERMISSIONS.get(s.perm, ()), key=Role.values.index))
+        sources = "、".join(str(labels[x]) for x in sorted(s.sources, key=order.__getitem__))
+        targets = "、".join(str(labels[x]) for x in s.targets) or "（不变）"
+        guards = "、".join(g.__name__ for g in s.guards) or "—"
+        documents = "、".join(s.documents) or "—"
+        lines.append(f"| {s.label} | `{s.name}` | {sources} | {targets} | {roles} | {guards} | {documents} |")
+    return "\n".join(lines) + "\n"
