@@ -4,6 +4,7 @@ from rest_framework import permissions, routers
 
 from zhifa.accidents.api.views import AccidentViewSet
 from zhifa.core.calendar_api import CalendarDayViewSet, PeriodRuleViewSet
+from zhifa.discretion.api.views import CatalogueViewSet, ViolationTypeViewSet
 from zhifa.documents.api.views import IssuedDocumentViewSet
 from zhifa.enterprises.api.views import EnterpriseViewSet
 from zhifa.experts.api.views import ExpertGroupViewSet, ExpertViewSet
@@ -47,6 +48,8 @@ router.register("documents", IssuedDocumentViewSet)
 router.register("plans", AnnualPlanViewSet)
 router.register("draws", DrawViewSet)
 router.register("tasks", TaskViewSet)
+router.register("catalogues", CatalogueViewSet)
+router.register("violation-types", ViolationTypeViewSet)
 router.register("accidents", AccidentViewSet)
 router.register("calendar-days", CalendarDayViewSet)
 router.register("period-rules", PeriodRuleViewSet)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("inspections/", include(("zhifa.inspections.urls", "inspections"))),
     path("documents/", include(("zhifa.documents.urls", "documents"))),
     path("planning/", include(("zhifa.planning.urls", "planning"))),
+    path("discretion/", include(("zhifa.discretion.urls", "discretion"))),
     path("accidents/", include(("zhifa.accidents.urls", "accidents"))),
     path("calendar/", include(("zhifa.core.calendar_urls", "calendar"))),
     path("io/", include(("zhifa.core.io_urls", "io"))),

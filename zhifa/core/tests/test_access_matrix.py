@@ -248,6 +248,28 @@ ROUTES: dict[str, R] = {
     ),
     "task-swap": R("planning.swap_task", "task", scoped=True, api=True, method="post", ok=400),
     "task-cancel": R("planning.cancel_task", "task", scoped=True, api=True, method="post", ok=400),
+    # Discretion benchmarks: versions, entries, 试算, the system administrator's drafts
+    "discretion:catalogue_list": R("discretion.view_catalogue"),
+    "discretion:catalogue_add": R("discretion.add_catalogue"),
+    "discretion:catalogue_detail": R("discretion.view_catalogue", "catalogue"),
+    "discretion:catalogue_edit": R("discretion.change_catalogue", "draft_catalogue"),
+    # the matrix's draft exists already: copying again is refused with a message and sent back
+    "discretion:catalogue_new_version": R("discretion.add_catalogue", "catalogue", method="post", ok=302),
+    "discretion:catalogue_publish": R(
+        "discretion.change_catalogue", "draft_catalogue", method="post", ok=302
+    ),
+    "discretion:catalogue_retire": R("discretion.change_catalogue", "catalogue", method="post", ok=302),
+    "discretion:type_add": R("discretion.add_violationtype", "draft_catalogue"),
+    "discretion:factor_add": R("discretion.add_factor", "draft_catalogue"),
+    "discretion:type_detail": R("discretion.view_violationtype", "violation_type"),
+    "discretion:type_edit": R("discretion.change_violationtype", "draft_violation_type"),
+    "discretion:type_propose": R("discretion.propose_violationtype", "violation_type"),
+    "discretion:factor_edit": R("discretion.change_factor", "draft_factor"),
+    "catalogue-list": R("discretion.view_catalogue", api=True),
+    "catalogue-detail": R("discretion.view_catalogue", "catalogue", api=True),
+    "violationtype-list": R("discretion.view_violationtype", api=True),
+    "violationtype-detail": R("discretion.view_violationtype", "violation_type", api=True),
+    "violationtype-propose": R("discretion.propose_violationtype", "violation_type", api=True, method="post"),
     # The working-day calendar and statutory periods (district reference data)
     "calendar:overview": R("core.view_calendarday"),
     "calendar:day_list": R("core.view_calendarday"),
@@ -325,9 +347,27 @@ def matrix(world):
     objects.update(_inspection_objects(world))
     objects["checklist"] = objects["inspection"].checklist
     objects.update(_planning_objects(world))
+    objects.update(_discretion_objects())
     objects.update(_calendar_objects())
     objects["accident"] = _accident(world)
     return world, objects
+
+
+def _discretion_objects():
+    """The seeded (published) example benchmark and one entry of it, and a draft copy with an entry
+    and a factor for the administrator's edit pages."""
+    from zhifa.discretion import services as discretion_services
+    from zhifa.discretion.models import Catalogue
+
+    published = Catalogue.objects.get(name="武进区安全生产行政处罚裁量基准（示例）")
+    draft = discretion_services.new_version(published, user=None)
+    return {
+        "catalogue": published,
+        "violation_type": published.violation_types.get(code="97-4"),
+        "draft_catalogue": draft,
+        "draft_violation_type": draft.violation_types.get(code="97-4"),
+        "draft_factor": draft.factors.get(code="repeat"),
+    }
 
 
 def _planning_objects(world):
