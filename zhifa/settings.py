@@ -221,6 +221,8 @@ ZHIFA_EVIDENCE_MAX_MB_VIDEO = envint("ZHIFA_EVIDENCE_MAX_MB_VIDEO", 500)
 ZHIFA_EVIDENCE_MAX_MB_DOCUMENT = envint("ZHIFA_EVIDENCE_MAX_MB_DOCUMENT", 50)
 # The rectification period proposed per hazard level, in days (the officer may set any later date).
 ZHIFA_RECTIFICATION_DEFAULT_DAYS = {
+# 保存期限 printed on the cover of every archived case file (zhifa.cases.binder).
+ZHIFA_CASE_FILE_RETENTION = env("ZHIFA_CASE_FILE_RETENTION") or "永久"
     "general": envint("ZHIFA_RECTIFICATION_DAYS_GENERAL", 15),
     "major": envint("ZHIFA_RECTIFICATION_DAYS_MAJOR", 30),
 }

@@ -6,10 +6,14 @@ the case-file review's pre-check read.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from zhifa.cases.choices import DecisionKind, Procedure
+from zhifa.cases.choices import CaseStatus, DecisionKind, Procedure
 
 
 def required_documents(case) -> list[str]:
@@ -84,7 +88,8 @@ def store_case_file(case, *, user) -> str:
     from zhifa.core.audit import record
     from zhifa.core.choices import AuditAction
 
-    pdf = build_case_file(case)
+    # Bound at archiving: the cover carries today's date as the archive date.
+    pdf = build_case_file(case, archived_on=case.archived_on or timezone.localdate())
     sha = storage.put_bytes(pdf)
     record(
         AuditAction.DOCUMENT_ISSUE,
@@ -94,3 +99,21 @@ def store_case_file(case, *, user) -> str:
         user=user,
     )
     return sha
+
+
+def case_file_for_download(case) -> tuple[bytes, str]:
+    """The case file to hand out, with its SHA-256.
+
+    An archived case hands out the file stored at archiving, read back and checked against the hash
+    recorded on the case (and in the audit chain), never a new binding that could differ from it. Any
+    other case gets a preview bound now from its current documents; the preview is not stored.
+    Raises ``zhifa.cases.binder.CaseFileError`` when a stored file is missing or altered.
+    """
+    from zhifa.cases.binder import CaseFileError, build_case_file, read_verified
+
+    if case.status == CaseStatus.ARCHIVED:
+        if not case.case_file_sha256:
+            raise CaseFileError(_("该案件已归档，但没有登记电子卷宗的 SHA-256，请系统管理员核查。"))
+        return read_verified(case.case_file_sha256, _("归档的电子卷宗")), case.case_file_sha256
+    pdf = build_case_file(case)
+    return pdf, hashlib.sha256(pdf).hexdigest()
