@@ -213,6 +213,8 @@ LOGGING = {
 }
 CSRF_FAILURE_VIEW = "zhifa.core.views.csrf_failure"
 ZHIFA_DOCUMENT_NUMBER_FORMAT = env("ZHIFA_DOCUMENT_NUMBER_FORMAT") or "（{short}）应急{abbr}〔{year}〕{seq}号"
+# 保存期限 printed on the cover of every archived case file (zhifa.cases.binder).
+ZHIFA_CASE_FILE_RETENTION = env("ZHIFA_CASE_FILE_RETENTION") or "永久"
 
 # Evidence uploads (zhifa.inspections.evidence): the largest file accepted per kind, in MB.
 ZHIFA_EVIDENCE_MAX_MB_PHOTO = envint("ZHIFA_EVIDENCE_MAX_MB_PHOTO", 20)
@@ -221,8 +223,6 @@ ZHIFA_EVIDENCE_MAX_MB_VIDEO = envint("ZHIFA_EVIDENCE_MAX_MB_VIDEO", 500)
 ZHIFA_EVIDENCE_MAX_MB_DOCUMENT = envint("ZHIFA_EVIDENCE_MAX_MB_DOCUMENT", 50)
 # The rectification period proposed per hazard level, in days (the officer may set any later date).
 ZHIFA_RECTIFICATION_DEFAULT_DAYS = {
-# 保存期限 printed on the cover of every archived case file (zhifa.cases.binder).
-ZHIFA_CASE_FILE_RETENTION = env("ZHIFA_CASE_FILE_RETENTION") or "永久"
     "general": envint("ZHIFA_RECTIFICATION_DAYS_GENERAL", 15),
     "major": envint("ZHIFA_RECTIFICATION_DAYS_MAJOR", 30),
 }
