@@ -4,6 +4,12 @@ from rest_framework import permissions, routers
 
 from zhifa.accidents.api.views import AccidentViewSet
 from zhifa.core.calendar_api import CalendarDayViewSet, PeriodRuleViewSet
+from zhifa.disclosure.api.views import (
+    PublicBodyViewSet,
+    PublicDecisionViewSet,
+    PublicDrawViewSet,
+    PublicOfficerViewSet,
+)
 from zhifa.discretion.api.views import CatalogueViewSet, ViolationTypeViewSet
 from zhifa.documents.api.views import IssuedDocumentViewSet
 from zhifa.enterprises.api.views import EnterpriseViewSet
@@ -53,5 +59,10 @@ router.register("violation-types", ViolationTypeViewSet)
 router.register("accidents", AccidentViewSet)
 router.register("calendar-days", CalendarDayViewSet)
 router.register("period-rules", PeriodRuleViewSet)
+# The public portal's JSON: anonymous and read-only (zhifa.disclosure.api.views).
+router.register("public/bodies", PublicBodyViewSet, basename="public-body")
+router.register("public/officers", PublicOfficerViewSet, basename="public-officer")
+router.register("public/decisions", PublicDecisionViewSet, basename="public-decision")
+router.register("public/draws", PublicDrawViewSet, basename="public-draw")
 
 urlpatterns = router.urls

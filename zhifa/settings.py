@@ -65,7 +65,9 @@ INSTALLED_APPS = [
     "zhifa.documents",
     "zhifa.planning",
     "zhifa.discretion",
+    "zhifa.cases",
     "zhifa.accidents",
+    "zhifa.disclosure",
     "zhifa.demo",
 ]
 
@@ -170,6 +172,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "zhifa.core.api_policy.exception_handler",
     "PAGE_SIZE": 50,
+    # The public portal's JSON (/api/v1/public/) is read anonymously: requests per client address.
+    "DEFAULT_THROTTLE_RATES": {"anon": env("ZHIFA_PUBLIC_API_RATE") or "120/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "执法一体化平台 API",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("accidents/", include(("zhifa.accidents.urls", "accidents"))),
     path("calendar/", include(("zhifa.core.calendar_urls", "calendar"))),
     path("io/", include(("zhifa.core.io_urls", "io"))),
+    path("public/", include(("zhifa.disclosure.urls", "disclosure"))),
+    path("disclosure/", include(("zhifa.disclosure.internal_urls", "publications"))),
     path("api/v1/", include("zhifa.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -923,8 +923,11 @@ def _archive(case, user, data):
 
 
 def _revoke(case, user, data):
+    from zhifa.disclosure.services import withdraw
+
     case.end_reason = data["opinion"]
     cancel_deadlines(case)
+    withdraw(case, data["opinion"], user=user)  # a published decision is withdrawn with a notice
     return Result(to=S.REVOKED)
 
 

@@ -13,6 +13,7 @@ NAV = [
     (_("随机抽取"), "planning:draw_list", "planning.view_draw"),
     (_("执法文书"), "documents:document_list", "documents.view_issueddocument"),
     (_("案件线索"), "inspections:casesource_list", "inspections.view_casesource"),
+    (_("执法公示"), "publications:queue", "disclosure.view_publication"),
     (_("裁量基准"), "discretion:catalogue_list", "discretion.view_catalogue"),
     (_("生产安全事故"), "accidents:accident_list", "accidents.view_accident"),
     (_("双下降"), "accidents:double_decline", "accidents.view_accident"),

@@ -156,6 +156,15 @@ PERMISSIONS: dict[str, Set[str]] = {
     "core.view_periodrule": ALL_BUSINESS | {R.SYSTEM_ADMIN},
     "core.add_periodrule": {R.SYSTEM_ADMIN},
     "core.change_periodrule": {R.SYSTEM_ADMIN},
+    # Public disclosure (行政执法公示): the portal at /public/ is open to everyone and needs no permission.
+    # The district's roles and board leaders follow the decisions awaiting publication; the district
+    # leader, brigade officers and board leaders (their board's cases, by jurisdiction) publish them.
+    # The powers each body publishes are reference data kept by the system administrator.
+    "disclosure.view_publication": DISTRICT | {R.BOARD_LEADER},
+    "disclosure.add_publication": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER, R.BOARD_LEADER},
+    "disclosure.view_bodydisclosure": {R.SYSTEM_ADMIN},
+    "disclosure.add_bodydisclosure": {R.SYSTEM_ADMIN},
+    "disclosure.change_bodydisclosure": {R.SYSTEM_ADMIN},
     # The full-process record: read by the audit administrator only (三员 separation).
     "core.view_auditentry": {R.AUDIT_ADMIN},
     "core.export_auditentry": {R.AUDIT_ADMIN},

@@ -6,6 +6,8 @@ the table does not cover, so no new view escapes the matrix. For each route:
 - a persona whose role lacks the route's permission: 403;
 - a persona of board A (湖塘镇) with the permission, or a district persona where only district roles
   have it: 200 (or the route's success status);
+- public routes (the portal at /public/ and /api/v1/public/, ``public=True``): anonymous and signed-in
+  visitors alike get 200, and there is no permission to lack;
 - for board-scoped records, the same role in board B (牛塘镇): 404.
 """
 
@@ -34,6 +36,7 @@ class R:
     api: bool = False
     method: str = "get"
     ok: int = 200
+    public: bool = False  # open to everyone, signed in or not (perm is "")
 
 
 ROUTES: dict[str, R] = {
@@ -88,6 +91,26 @@ ROUTES: dict[str, R] = {
     "core:audit_list": R("core.view_auditentry"),
     "core:audit_export": R("core.export_auditentry"),
     "core:audit_detail": R("core.view_auditentry", "audit"),
+    # The public portal (行政执法公示) and its JSON: anonymous and read-only
+    "disclosure:index": R("", public=True),
+    "disclosure:body_list": R("", public=True),
+    "disclosure:officer_list": R("", public=True),
+    "disclosure:decision_list": R("", public=True),
+    "disclosure:decision_detail": R("", "publication", public=True),
+    "disclosure:draw_list": R("", public=True),
+    "disclosure:draw_detail": R("", "draw", public=True),
+    "public-body-list": R("", api=True, public=True),
+    "public-officer-list": R("", api=True, public=True),
+    "public-decision-list": R("", api=True, public=True),
+    "public-decision-detail": R("", "publication", api=True, public=True),
+    "public-draw-list": R("", api=True, public=True),
+    "public-draw-detail": R("", "draw", api=True, public=True),
+    # The publication queue (signed in); the matrix's decision is published already: publishing it again
+    # is refused with a message and sent back to the queue
+    "publications:queue": R("disclosure.view_publication"),
+    "publications:publish": R(
+        "disclosure.add_publication", "published_case", scoped=True, method="post", ok=302
+    ),
     # API
     "region-list": R("orgs.view_region", api=True),
     "region-detail": R("orgs.view_region", "region", api=True),
@@ -347,6 +370,7 @@ def matrix(world):
     objects.update(_inspection_objects(world))
     objects["checklist"] = objects["inspection"].checklist
     objects.update(_planning_objects(world))
+    objects.update(_disclosure_objects(world))
     objects.update(_discretion_objects())
     objects.update(_calendar_objects())
     objects["accident"] = _accident(world)
@@ -431,6 +455,33 @@ def _accident(world):
         category="industry_trade",
         deaths=1,
     )
+
+
+def _disclosure_objects(world):
+    """A published decision of board A (case and publication stored directly: publishing is tested in
+    zhifa.disclosure)."""
+    from zhifa.cases.choices import PartyKind, SourceKind
+    from zhifa.cases.models import Case
+    from zhifa.disclosure.models import Publication
+
+    case = Case.objects.create(
+        board=world.board_a,
+        agency=world.district,
+        source_kind=SourceKind.INSPECTION,
+        party_kind=PartyKind.UNIT,
+        party_name="某某机械有限公司",
+        cause="未按规定对从业人员进行安全生产教育和培训",
+        created_by=world.alice,
+    )
+    publication = Publication.objects.create(
+        case=case,
+        decision_number="（武）应急罚〔2026〕9号",
+        decided_on=timezone.localdate(),
+        agency_name="常州市武进区应急管理局",
+        content={"party_name": case.party_name},
+        published_by=world.dan,
+    )
+    return {"published_case": case, "publication": publication}
 
 
 def _issued_document(world):
@@ -535,6 +586,13 @@ def test_access(matrix, web, api, name, column):
     world, objects = matrix
     route = ROUTES[name]
     obj = objects[route.obj] if route.obj else None
+    if route.public:
+        if column in ("no_permission", "other_board"):
+            pytest.skip("a public route: no permission to lack, no board")
+        persona = None if column == "anonymous" else "alice"
+        response = _request(_client(world, persona, web, api, route), route, name, obj)
+        assert response.status_code == route.ok, (persona, response.status_code)
+        return
     if column == "anonymous":
         response = _request(_client(world, None, web, api, route), route, name, obj)
         if route.api:
