@@ -24,6 +24,7 @@ from zhifa.inspections.api.views import (
 )
 from zhifa.orgs.api.views import CertificateViewSet, OfficerViewSet, RegionViewSet
 from zhifa.planning.api.views import AnnualPlanViewSet, DrawViewSet, TaskViewSet
+from zhifa.training.api.views import TrainingSessionViewSet
 
 
 class APIRootView(routers.APIRootView):
@@ -57,6 +58,7 @@ router.register("tasks", TaskViewSet)
 router.register("catalogues", CatalogueViewSet)
 router.register("violation-types", ViolationTypeViewSet)
 router.register("accidents", AccidentViewSet)
+router.register("trainings", TrainingSessionViewSet)
 router.register("calendar-days", CalendarDayViewSet)
 router.register("period-rules", PeriodRuleViewSet)
 # The public portal's JSON: anonymous and read-only (zhifa.disclosure.api.views).

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "zhifa.discretion",
     "zhifa.cases",
     "zhifa.accidents",
+    "zhifa.training",
     "zhifa.disclosure",
     "zhifa.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("planning/", include(("zhifa.planning.urls", "planning"))),
     path("discretion/", include(("zhifa.discretion.urls", "discretion"))),
     path("accidents/", include(("zhifa.accidents.urls", "accidents"))),
+    path("training/", include(("zhifa.training.urls", "training"))),
     path("calendar/", include(("zhifa.core.calendar_urls", "calendar"))),
     path("io/", include(("zhifa.core.io_urls", "io"))),
     path("public/", include(("zhifa.disclosure.urls", "disclosure"))),

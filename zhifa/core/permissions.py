@@ -129,6 +129,18 @@ PERMISSIONS: dict[str, Set[str]] = {
     "accidents.change_accident": REGISTRY_EDITORS - {R.SAFETY_MANAGER},
     "accidents.view_casualtyupdate": ALL_BUSINESS,
     "accidents.add_casualtyupdate": REGISTRY_EDITORS - {R.SAFETY_MANAGER},
+    # Training: the district's roles organise training for the district or a board, a board leader
+    # for the own board, and they record attendance; everyone reads. The yearly requirement (hours,
+    # exam pass mark) is reference data kept by the system administrator.
+    "training.view_trainingsession": ALL_BUSINESS,
+    "training.add_trainingsession": DISTRICT | {R.BOARD_LEADER},
+    "training.change_trainingsession": DISTRICT | {R.BOARD_LEADER},
+    "training.view_attendance": ALL_BUSINESS,
+    "training.add_attendance": DISTRICT | {R.BOARD_LEADER},
+    "training.change_attendance": DISTRICT | {R.BOARD_LEADER},
+    "training.view_trainingrequirement": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "training.add_trainingrequirement": {R.SYSTEM_ADMIN},
+    "training.change_trainingrequirement": {R.SYSTEM_ADMIN},
     # Discretion benchmarks: reference data every business role reads (and tries a proposal on); the
     # system administrator keeps the versions (a draft is seen by nobody else until published).
     "discretion.view_catalogue": ALL_BUSINESS | {R.SYSTEM_ADMIN},

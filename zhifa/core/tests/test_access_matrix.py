@@ -322,6 +322,20 @@ ROUTES: dict[str, R] = {
         "accidents.add_casualtyupdate", "accident", scoped=True, api=True, method="post", ok=400
     ),
     "accident-double-decline": R("accidents.view_accident", api=True),
+    # Training: sessions, attendance, hours, certificate renewal readiness
+    "training:session_list": R("training.view_trainingsession"),
+    "training:session_add": R("training.add_trainingsession"),
+    "training:session_detail": R("training.view_trainingsession", "training", scoped=True),
+    "training:session_edit": R("training.change_trainingsession", "training", scoped=True),
+    "training:attendance": R("training.add_attendance", "training", scoped=True),
+    "training:hours": R("training.view_attendance"),
+    "training:readiness": R("training.view_attendance"),
+    "trainingsession-list": R("training.view_trainingsession", api=True),
+    "trainingsession-detail": R("training.view_trainingsession", "training", scoped=True, api=True),
+    "trainingsession-attendance": R(
+        "training.add_attendance", "training", scoped=True, api=True, method="post", ok=400
+    ),
+    "trainingsession-hours": R("training.view_attendance", api=True),
 }
 
 #: Routes open to everyone or to any signed-in user, tested on their own below.
@@ -374,6 +388,7 @@ def matrix(world):
     objects.update(_discretion_objects())
     objects.update(_calendar_objects())
     objects["accident"] = _accident(world)
+    objects["training"] = _training(world)
     return world, objects
 
 
@@ -482,6 +497,19 @@ def _disclosure_objects(world):
         published_by=world.dan,
     )
     return {"published_case": case, "publication": publication}
+
+
+def _training(world):
+    """A drill of board A held yesterday."""
+    from zhifa.training.models import TrainingSession
+
+    return TrainingSession.objects.create(
+        board=world.board_a,
+        kind="drill",
+        title="现场检查文书制作练兵",
+        date=timezone.localdate() - timedelta(days=1),
+        hours=2,
+    )
 
 
 def _issued_document(world):
