@@ -147,6 +147,15 @@ def _current() -> _Snapshot:
 # --- Days ------------------------------------------------------------------------------------------
 
 
+def _day(d: date) -> date:
+    """A ``datetime`` counts as its date (the override rows are keyed by date)."""
+    if isinstance(d, dt.datetime):
+        return d.date()
+    if not isinstance(d, date):
+        raise CalendarError(f"应为日期，实为“{d}”")
+    return d
+
+
 def _package_knows(year: int) -> bool:
     return PACKAGE_YEARS[0] <= year <= PACKAGE_YEARS[1]
 
@@ -158,6 +167,7 @@ def is_year_known(year: int) -> bool:
 
 def is_known(d: date) -> bool:
     """Whether ``d`` lies in a year whose official arrangement is known (else Monday–Friday is assumed)."""
+    d = _day(d)
     return is_year_known(d.year)
 
 
@@ -172,6 +182,7 @@ def _is_workday(snap: _Snapshot, d: date) -> bool:
 
 def is_workday(d: date) -> bool:
     """Whether ``d`` is a working day (法定节假日 off, 调休 Saturdays and Sundays on)."""
+    d = _day(d)
     return _is_workday(_current(), d)
 
 
@@ -203,6 +214,7 @@ def _kind(d: date, working: bool, named: bool) -> str:
 
 def day_info(d: date) -> DayInfo:
     """The status of ``d``, its name (春节, 国庆节调休上班…) and where the answer comes from."""
+    d = _day(d)
     snap = _current()
     override = snap.days.get(d)
     if override is not None:
@@ -241,11 +253,13 @@ def working_days_in_month(year: int, month: int) -> list[date]:
 
 def next_workday(d: date) -> date:
     """The first working day strictly after ``d``."""
+    d = _day(d)
     return workday_on_or_after(d + timedelta(1))
 
 
 def workday_on_or_after(d: date) -> date:
     """``d`` if it is a working day, else the next working day (how a period ending on a rest day rolls)."""
+    d = _day(d)
     snap = _current()
     for _ in range(MAX_SEARCH_DAYS):
         if _is_workday(snap, d):
@@ -266,6 +280,7 @@ def _check_length(n: int) -> None:
 
 def add_working_days(start: date, n: int) -> date:
     """The ``n``-th working day after ``start`` (the start day is not counted; ``n`` = 0 gives ``start``)."""
+    start = _day(start)
     _check_length(n)
     snap = _current()
     d, counted = start, 0
@@ -278,6 +293,7 @@ def add_working_days(start: date, n: int) -> date:
 
 def add_natural_days(start: date, n: int) -> date:
     """``start`` + ``n`` days; a last day that is not a working day moves to the next working day."""
+    start = _day(start)
     _check_length(n)
     return workday_on_or_after(start + timedelta(n))
 
@@ -292,6 +308,7 @@ def _plus_months(start: date, n: int) -> date:
 
 def add_months(start: date, n: int) -> date:
     """``n`` months after ``start`` (corresponding day, else month end), rolled to a working day."""
+    start = _day(start)
     _check_length(n)
     return workday_on_or_after(_plus_months(start, n))
 
@@ -301,6 +318,7 @@ def working_days_between(a: date, b: date) -> int:
 
     The inverse of ``add_working_days``: ``working_days_between(s, add_working_days(s, n)) == n``.
     """
+    a, b = _day(a), _day(b)
     if b < a:
         return -working_days_between(b, a)
     snap = _current()
@@ -362,6 +380,7 @@ def due(start: date, n: int, unit: str | PeriodUnit) -> Due:
 
     ``warnings`` names every year the calculation relied on whose arrangement is unknown.
     """
+    start = _day(start)
     unit = _unit(unit)
     if unit == PeriodUnit.WORKING:
         end = add_working_days(start, n)
@@ -381,6 +400,7 @@ def due(start: date, n: int, unit: str | PeriodUnit) -> Due:
 
 def rule_version(code: str, on: date) -> RuleVersion:
     """The newest active version of rule ``code`` in force on ``on``."""
+    on = _day(on)
     versions = _current().rules.get(code)
     if not versions:
         raise UnknownPeriodRule(f"未知的期限规则代码“{code}”，请在“法定期限”中核对")
@@ -392,6 +412,7 @@ def rule_version(code: str, on: date) -> RuleVersion:
 
 def rule_due(code: str, start: date) -> Due:
     """The last day of the statutory period ``code`` (a ``PeriodRule``) that starts on ``start``."""
+    start = _day(start)
     rule = rule_version(code, start)
     result = due(start, rule.length, rule.unit)
     result.rule, result.rule_name, result.source = rule.code, rule.name, rule.source

@@ -6,7 +6,7 @@ Expectations around the holidays are checked against ``chinese_calendar`` itself
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import chinese_calendar
 import pytest
@@ -330,3 +330,11 @@ def test_an_unknown_rule_code_is_a_clear_error():
 @pytest.fixture
 def sam(world):
     return world.sam
+
+
+def test_a_datetime_counts_as_its_date_and_anything_else_is_refused():
+    CalendarDay.objects.create(date=date(2026, 3, 2), is_workday=False, name="防台停工")
+    assert calendar.is_workday(datetime(2026, 3, 2, 9, 30)) is False
+    assert calendar.due(datetime(2026, 2, 12, 17, 0), 5, "working").date == date(2026, 2, 26)
+    with pytest.raises(calendar.CalendarError, match="应为日期"):
+        calendar.is_workday("2026-03-02")  # type: ignore[arg-type]
