@@ -62,7 +62,7 @@ def test_trying_a_proposal_shows_the_tier_fine_explanation_and_articles(web, wor
     refuse = Factor.objects.get(catalogue=vt.catalogue, code="refuse_correct")
     url = reverse("discretion:type_propose", args=[vt.pk])
     body = page(web(world.alice), f"{url}?factors={refuse.pk}&circumstances=培训记录后补")
-    assert "裁量建议：从重处罚" in body and "60,000–100,000" in body and "80,000" in body
+    assert "裁量建议：从重处罚" in body and "60,000–100,000 元，建议罚款 <strong>80,000</strong>" in body
     assert "案情：培训记录后补" in body and "《安全生产法》第二十八条第四款" in body
     body = page(web(world.alice), f"{url}?first_offence=on&minor=on&corrected_in_time=on")
     assert "裁量建议：不予处罚" in body and "第三十三条第一款" in body
