@@ -19,6 +19,7 @@ urlpatterns = [
     path("accidents/", include(("zhifa.accidents.urls", "accidents"))),
     path("training/", include(("zhifa.training.urls", "training"))),
     path("calendar/", include(("zhifa.core.calendar_urls", "calendar"))),
+    path("cases/", include(("zhifa.cases.urls", "cases"))),
     path("io/", include(("zhifa.core.io_urls", "io"))),
     path("public/", include(("zhifa.disclosure.urls", "disclosure"))),
     path("disclosure/", include(("zhifa.disclosure.internal_urls", "publications"))),

@@ -20,6 +20,7 @@ from zhifa.cases.choices import (
     ReviewOutcome,
     SourceKind,
 )
+from zhifa.cases.models import ProcedureRules
 from zhifa.core.forms import DateInput
 from zhifa.documents.choices import ServiceMethod
 
@@ -458,3 +459,96 @@ class CaseForm(forms.Form):
         if officers and len(officers) < 2:
             self.add_error("officers", _("承办人不得少于两名"))
         return data
+
+
+# --- Evidence and the procedure's figures -----------------------------------------------------------------
+
+
+class EvidenceForm(StepForm):
+    """A file of evidence for the case, or an item the inspection already holds (checked by content as
+    inspection evidence is: the bytes decide the format, not the name)."""
+
+    title = forms.CharField(label=_("证据名称"), max_length=128)
+    kind = forms.ChoiceField(label=_("证据种类"), choices=[])
+    collected_on = forms.DateField(label=_("取证日期"), initial=timezone.localdate)
+    collected_by = forms.CharField(label=_("取证人"), max_length=64, required=False)
+    description = forms.CharField(
+        label=_("证明对象"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    upload = forms.FileField(label=_("文件"), required=False)
+    inspection_evidence: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("或选用检查中取得的证据"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from zhifa.inspections.choices import EvidenceKind
+        from zhifa.inspections.evidence import ACCEPTED_HELP
+        from zhifa.inspections.models import Evidence
+
+        self.fields["kind"].choices = EvidenceKind.choices
+        self.fields["upload"].help_text = ACCEPTED_HELP
+        enterprise_id = getattr(self.case, "enterprise_id", None)
+        self.fields["inspection_evidence"].queryset = (
+            Evidence.objects.filter(inspection__enterprise_id=enterprise_id).order_by("-uploaded_at")
+            if enterprise_id
+            else Evidence.objects.none()
+        )
+        self.fields["inspection_evidence"].label_from_instance = lambda e: (
+            f"{e.get_kind_display()} {e.original_name}（{e.uploaded_at:%Y-%m-%d}）"
+        )
+
+    def clean_collected_on(self):
+        value = self.cleaned_data["collected_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("取证日期不能晚于今天"))
+        return value
+
+    def clean(self):
+        from zhifa.inspections.evidence import check
+
+        data = super().clean()
+        upload, chosen = data.get("upload"), data.get("inspection_evidence")
+        if upload and chosen:
+            self.add_error("upload", _("请上传文件或选用检查证据，二者选一"))
+        elif not upload and not chosen:
+            self.add_error("upload", _("请上传证据文件或选用检查中取得的证据"))
+        elif upload and data.get("kind"):
+            try:
+                check(upload, upload.name, data["kind"])
+            except forms.ValidationError as exc:
+                self.add_error("upload", exc.messages)
+        return data
+
+
+class ProcedureRulesForm(forms.ModelForm):
+    """The configurable figures of the procedure; a change is a new row with its effective date where the
+    law changes, so that decisions keep the figures in force when they were taken."""
+
+    class Meta:
+        model = ProcedureRules
+        fields = [
+            "effective_from",
+            "source",
+            "simple_max_person",
+            "simple_max_unit",
+            "hearing_min_person",
+            "hearing_min_unit",
+            "major_min_person",
+            "major_min_unit",
+            "surcharge_rate",
+            "review_all_district_cases",
+            "payment_bank",
+            "review_body",
+            "litigation_court",
+        ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        phone_friendly(self)
+
+    def clean_surcharge_rate(self):
+        value = self.cleaned_data["surcharge_rate"]
+        if value is not None and not (Decimal("0") < value <= Decimal("0.03")):
+            raise forms.ValidationError(_("加处罚款日比例应大于 0 且不超过 3%（行政处罚法第七十二条）"))
+        return value
