@@ -47,6 +47,10 @@ def dashboard_for(user) -> dict:
         context["boards"] = list(Region.objects.filter(pk__in=board_ids(user)))
     if user.has_perm("inspections.view_hazard"):
         context.update(inspection_figures(user, context["today"]))
+    if user.has_perm("cases.view_casedeadline"):
+        from zhifa.cases.dashboard import case_figures
+
+        context.update(case_figures(user, context["today"]))
     return context
 
 
