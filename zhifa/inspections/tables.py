@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.inspections.choices import HazardLevel
+from zhifa.inspections.choices import CaseSourceStatus, HazardLevel
 from zhifa.inspections.models import (
     CaseSource,
     ChecklistTemplate,
@@ -125,11 +125,29 @@ class CaseSourceTable(tables.Table):
     description = tables.Column()
     enterprise = tables.Column(accessor="enterprise__name", order_by="enterprise__name")
     origin = tables.Column(verbose_name=_("来源"), accessor="pk", orderable=False)
+    register = tables.Column(verbose_name="", accessor="pk", orderable=False)
 
     class Meta:
         model = CaseSource
-        fields = ("description", "enterprise", "board", "origin", "status", "created_at", "created_by")
+        fields = (
+            "description",
+            "enterprise",
+            "board",
+            "origin",
+            "status",
+            "created_at",
+            "created_by",
+            "register",
+        )
         order_by = ("-created_at",)
+
+    def render_register(self, record):
+        """立案: a queued source opens the case form with the finding filled in."""
+        user = getattr(getattr(self, "request", None), "user", None)
+        if record.status != CaseSourceStatus.QUEUED or user is None or not user.has_perm("cases.add_case"):
+            return ""
+        url = reverse("cases:case_from_source", args=[record.pk])
+        return format_html('<a role="button" class="outline" href="{}">{}</a>', url, _("立案"))
 
     def render_origin(self, record):
         target = record.hazard or record.inspection
