@@ -156,6 +156,24 @@ PERMISSIONS: dict[str, Set[str]] = {
     "discretion.view_factor": ALL_BUSINESS | {R.SYSTEM_ADMIN},
     "discretion.add_factor": {R.SYSTEM_ADMIN},
     "discretion.change_factor": {R.SYSTEM_ADMIN},
+    # Penalty cases: certified officers handle; the agency head (district leader, or a board leader where
+    # the board decides in its own name — checked per case by the workflow) registers and decides; only
+    # the district's legal reviewers review. Rows are scoped to the handling board.
+    "cases.view_case": ALL_BUSINESS,
+    "cases.add_case": CERTIFIED_POSTS,
+    "cases.change_case": CERTIFIED_POSTS,
+    "cases.handle_case": CERTIFIED_POSTS,
+    "cases.review_registration": {R.BOARD_LEADER, R.DISTRICT_LEADER},
+    "cases.approve_case": {R.BOARD_LEADER, R.DISTRICT_LEADER},
+    "cases.decide_case": {R.BOARD_LEADER, R.DISTRICT_LEADER},
+    "cases.legal_review_case": {R.LEGAL_REVIEWER},
+    "cases.view_legalreview": ALL_BUSINESS,
+    "cases.view_casedeadline": ALL_BUSINESS,
+    "cases.view_caseevidence": ALL_BUSINESS,
+    "cases.add_caseevidence": CERTIFIED_POSTS | {R.SAFETY_MANAGER},
+    "cases.view_procedurerules": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "cases.change_procedurerules": {R.SYSTEM_ADMIN},
+    "cases.add_procedurerules": {R.SYSTEM_ADMIN},
     # The working-day calendar and statutory periods: reference data every business role reads (deadlines
     # are computed from it); only the system administrator edits overrides, imports a year's arrangement
     # (CalendarYear) or changes a period rule.

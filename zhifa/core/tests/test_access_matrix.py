@@ -37,6 +37,7 @@ class R:
     method: str = "get"
     ok: int = 200
     public: bool = False  # open to everyone, signed in or not (perm is "")
+    extra: tuple[tuple[str, str], ...] = ()  # further URL kwargs besides pk
 
 
 ROUTES: dict[str, R] = {
@@ -336,6 +337,26 @@ ROUTES: dict[str, R] = {
         "training.add_attendance", "training", scoped=True, api=True, method="post", ok=400
     ),
     "trainingsession-hours": R("training.view_attendance", api=True),
+    # Penalty cases: the queue, registering (also from a queued case source), the case page and its steps,
+    # evidence, the case file, legal review, deadlines and the procedure's figures
+    "cases:case_list": R("cases.view_case"),
+    "cases:case_add": R("cases.add_case"),
+    "cases:case_from_source": R("cases.add_case", "casesource", scoped=True),
+    "cases:case_detail": R("cases.view_case", "case", scoped=True),
+    "cases:case_step": R(
+        "cases.handle_case", "case", scoped=True, extra=(("name", "submit_registration"),)
+    ),
+    "cases:evidence_add": R("cases.add_caseevidence", "case", scoped=True, method="post", ok=302),
+    # a case not yet archived downloads a preview bound from its current documents
+    "cases:case_file": R("cases.view_case", "case", scoped=True),
+    "cases:evidence_download": R("cases.view_caseevidence", "caseevidence", scoped=True),
+    "cases:review_queue": R("cases.view_legalreview"),
+    "cases:review_detail": R("cases.view_legalreview", "review", scoped=True),
+    "cases:deadline_list": R("cases.view_casedeadline"),
+    "cases:rules_list": R("cases.view_procedurerules"),
+    "cases:rules_add": R("cases.add_procedurerules"),
+    "cases:rules_detail": R("cases.view_procedurerules", "rules"),
+    "cases:rules_edit": R("cases.change_procedurerules", "rules"),
 }
 
 #: Routes open to everyone or to any signed-in user, tested on their own below.
@@ -389,7 +410,48 @@ def matrix(world):
     objects.update(_calendar_objects())
     objects["accident"] = _accident(world)
     objects["training"] = _training(world)
+    objects.update(_case_objects(world, objects["inspection"]))
     return world, objects
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _case_objects(world, inspection):
+    """A draft case of board A handled by alice, a queued case source, a pending review round (stored
+    directly: the procedure is tested in zhifa.cases), an evidence file and the procedure's figures."""
+    from django.core.files.base import ContentFile
+
+    from zhifa.cases import services as case_services
+    from zhifa.cases.models import LegalReview, ProcedureRules
+    from zhifa.cases.tests.helpers import new_case
+    from zhifa.inspections import services
+
+    case = new_case(world)
+    today = timezone.localdate()
+    return {
+        "case": case,
+        "casesource": services.refer_to_case(user=world.alice, description="未按规定培训", inspection=inspection),
+        "review": LegalReview.objects.create(
+            case=case, round=1, submitted_by=world.alice, due_on=today, proposal_version=0
+        ),
+        "caseevidence": case_services.add_evidence(
+            case,
+            user=world.alice,
+            title="现场照片",
+            kind="photo",
+            collected_on=today,
+            upload=ContentFile(_png(), name="scene.png"),
+        ),
+        "rules": ProcedureRules.objects.order_by("effective_from").first(),
+    }
 
 
 def _discretion_objects():
@@ -588,7 +650,8 @@ def _inspection_objects(world):
 
 
 def _request(client, route: R, name: str, obj):
-    url = reverse(name, kwargs={"pk": obj.pk} if obj is not None else None)
+    kwargs = {**({"pk": obj.pk} if obj is not None else {}), **dict(route.extra)}
+    url = reverse(name, kwargs=kwargs or None)
     return getattr(client, route.method)(url, {}, **({"format": "json"} if route.api else {}))
 
 
