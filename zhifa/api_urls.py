@@ -3,6 +3,7 @@
 from rest_framework import permissions, routers
 
 from zhifa.accidents.api.views import AccidentViewSet
+from zhifa.cases.api.views import CaseDeadlineViewSet, CaseViewSet, LegalReviewViewSet
 from zhifa.core.calendar_api import CalendarDayViewSet, PeriodRuleViewSet
 from zhifa.disclosure.api.views import (
     PublicBodyViewSet,
@@ -61,6 +62,9 @@ router.register("accidents", AccidentViewSet)
 router.register("trainings", TrainingSessionViewSet)
 router.register("calendar-days", CalendarDayViewSet)
 router.register("period-rules", PeriodRuleViewSet)
+router.register("cases", CaseViewSet)
+router.register("legal-reviews", LegalReviewViewSet)
+router.register("case-deadlines", CaseDeadlineViewSet)
 # The public portal's JSON: anonymous and read-only (zhifa.disclosure.api.views).
 router.register("public/bodies", PublicBodyViewSet, basename="public-body")
 router.register("public/officers", PublicOfficerViewSet, basename="public-officer")

@@ -200,6 +200,9 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "zhifa.inspections.choices.EvidenceKind",
         "ExtensionStatusEnum": "zhifa.inspections.choices.ExtensionStatus",
         "DocumentStatusEnum": "zhifa.documents.choices.DocumentStatus",
+        "CaseStatusEnum": "zhifa.cases.choices.CaseStatus",
+        "ReviewOutcomeEnum": "zhifa.cases.choices.ReviewOutcome",
+        "ReviewCheckEnum": "zhifa.cases.api.serializers.REVIEW_CHECK_CHOICES",
     },
 }
 

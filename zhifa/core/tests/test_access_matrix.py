@@ -357,7 +357,43 @@ ROUTES: dict[str, R] = {
     "cases:rules_add": R("cases.add_procedurerules"),
     "cases:rules_detail": R("cases.view_procedurerules", "rules"),
     "cases:rules_edit": R("cases.change_procedurerules", "rules"),
+    # API: penalty cases (the matrix's case is a draft of board A), the review queue, the deadlines; one
+    # endpoint per step of the procedure, generated from the table below
+    "case-list": R("cases.view_case", api=True),
+    "case-detail": R("cases.view_case", "case", scoped=True, api=True),
+    "case-events": R("cases.view_case", "case", scoped=True, api=True),
+    "case-deadlines": R("cases.view_casedeadline", "case", scoped=True, api=True),
+    "case-documents": R("documents.view_issueddocument", "case", scoped=True, api=True),
+    "case-reviews": R("cases.view_legalreview", "case", scoped=True, api=True),
+    "legalreview-list": R("cases.view_legalreview", api=True),
+    "legalreview-detail": R("cases.view_legalreview", "review", scoped=True, api=True),
+    "casedeadline-list": R("cases.view_casedeadline", api=True),
 }
+
+
+def _case_step_routes() -> dict[str, R]:
+    """``POST /api/v1/cases/{id}/<step>/`` for every step of ``zhifa.cases.workflow.STEPS``, with an empty
+    body on the matrix's draft case: a step that does not start from a draft answers 409 (the state is
+    checked before the body); of those that do, submitting the registration needs no field (200), the
+    simple-procedure review is refused by its guard on a general case (409), the others miss fields (400)."""
+    from zhifa.cases.choices import CaseStatus
+    from zhifa.cases.workflow import STEPS
+
+    from_draft = {"submit_registration": 200, "submit_simple_review": 409}
+    return {
+        f"case-{st.url_name}": R(
+            st.perm,
+            "case",
+            scoped=True,
+            api=True,
+            method="post",
+            ok=from_draft.get(st.name, 400) if CaseStatus.DRAFT in st.sources else 409,
+        )
+        for st in STEPS
+    }
+
+
+ROUTES.update(_case_step_routes())
 
 #: Routes open to everyone or to any signed-in user, tested on their own below.
 OPEN_ROUTES = {"home", "healthz", "login", "logout", "api-root", "api-schema", "api-docs"}
