@@ -18,7 +18,7 @@ A tier the entry lacks falls back towards 一般, and without any tier the statu
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -112,13 +112,21 @@ class Proposal:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Proposal:
-        """The inverse of ``as_dict``, for a proposal stored with a case."""
-        values = dict(data)
+        """The inverse of ``as_dict``, for a proposal stored with a case.
+
+        Tolerates what a record may have added or simplified: unknown keys are ignored and a factor
+        stored as its bare code becomes a factor with only that code.
+        """
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
         for key in ("min_fine", "max_fine", "suggested_fine", "statutory_min", "statutory_max"):
             values[key] = Decimal(str(values[key]))
         values["articles"] = tuple(values.get("articles", ()))
         values["notes"] = tuple(values.get("notes", ()))
-        values["factors"] = tuple(AppliedFactor(**f) for f in values.get("factors", ()))
+        values["factors"] = tuple(
+            AppliedFactor(code=f, text=f, kind="") if isinstance(f, str) else AppliedFactor(**f)
+            for f in values.get("factors", ())
+        )
         return cls(**values)
 
 

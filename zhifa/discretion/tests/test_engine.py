@@ -162,6 +162,13 @@ def test_the_proposal_is_plain_data_and_round_trips(entry):
     assert data["factors"][0]["code"] == "eliminate_harm" and data["factors"][0]["statutory"] is True
     assert "案情：检查时锁门拒绝进入" in data["explanation"]
     assert Proposal.from_dict(data) == proposal
+    # as a case may store it: extra keys, factors as bare codes
+    stored = {**data, "factors": ["eliminate_harm", "cooperate"], "case_note": "x"}
+    restored = Proposal.from_dict(stored)
+    assert restored.level == "mitigated" and [f.code for f in restored.factors] == [
+        "eliminate_harm",
+        "cooperate",
+    ]
 
 
 def test_example_values_are_flagged_in_the_explanation(entry):
