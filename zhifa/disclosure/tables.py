@@ -32,9 +32,10 @@ class AwaitingTable(tables.Table):
         super().__init__(*args, **kwargs)
 
     def render_publication_due(self, value):
+        text = value.isoformat()
         if value < timezone.localdate():
-            return format_html('<span class="badge badge-warn">{}（{}）</span>', value, _("已逾期"))
-        return value
+            return format_html('<span class="badge badge-warn">{}（{}）</span>', text, _("已逾期"))
+        return text
 
     def render_publish(self, record):
         if not self.can_publish:

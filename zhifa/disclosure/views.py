@@ -35,10 +35,9 @@ PER_PAGE = 25
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A positive id from a query string, or None (a bad filter is ignored, never a 500)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) < 2**63 else None
 
 
 class PublicView(View):
