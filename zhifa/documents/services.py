@@ -15,6 +15,9 @@ from zhifa.documents.choices import DocumentStatus, ServiceMethod
 from zhifa.documents.models import FormKind, IssuedDocument, ServiceRecord
 from zhifa.documents.numbering import format_number, issuing_agency, take_number
 
+#: Decision forms: issued only past the legal-review gate (``zhifa.cases.gate``).
+DECISION_KINDS = frozenset({"penalty_decision", "on_spot_decision", "no_penalty_decision"})
+
 
 def issue(
     kind_code: str,
@@ -34,6 +37,11 @@ def issue(
     """
     from zhifa.documents.rendering import render
 
+    if kind_code in DECISION_KINDS and subject._meta.label == "cases.Case":
+        # The legal-review gate: not even a direct call numbers a decision without an approved review.
+        from zhifa.cases.gate import check_decision_allowed
+
+        check_decision_allowed(subject)
     kind = FormKind.objects.get(pk=kind_code)
     agency = issuing_agency(board)
     with transaction.atomic():
