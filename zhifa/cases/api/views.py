@@ -244,9 +244,7 @@ class CaseViewSet(
         super().check_permissions(request)
 
     def respond(self, case: Case, code=status.HTTP_200_OK) -> Response:
-        fresh = case_queryset(self.request.user).filter(pk=case.pk).first()
-        if fresh is None:  # the step took the case out of the user's sight (none does today)
-            return Response(status=status.HTTP_204_NO_CONTENT)
+        fresh = case_queryset(self.request.user).get(pk=case.pk)
         return Response(CaseDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     def create(self, request, *args, **kwargs):

@@ -7,8 +7,9 @@
 ``step`` takes a step of the procedure as the named account, exactly as the case page and the API do: the
 body is validated by the step's form and ``services.perform`` runs it, so the same rules hold here — the
 legal-review gate included. A refusal by a rule of the procedure or a form error prints the Chinese
-message and exits with status 2; an unknown case, account or step exits with status 1. ``list`` and
-``show`` read the whole district unless ``--user`` limits them to that account's jurisdiction.
+message and exits with status 2; an unknown case, account or step, or an account without the step's
+permission, exits with status 1. ``list`` and ``show`` read the whole district unless ``--user`` limits
+them to that account's jurisdiction.
 """
 
 from __future__ import annotations
