@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.throttling import AnonRateThrottle
 
@@ -23,6 +23,8 @@ from zhifa.disclosure.api.serializers import (
 )
 
 TAGS = schema_tags(_("行政执法公示（公开）"))
+YEAR = OpenApiParameter("year", int, description=_("年度，如 2026"))
+TEXT = OpenApiParameter("q", str, description=_("文号、当事人或案由中的文字（已撤回的只按文号查找）"))
 
 
 class PublicViewSet(viewsets.GenericViewSet):
@@ -53,12 +55,8 @@ class PublicOfficerViewSet(mixins.ListModelMixin, PublicViewSet):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
 
-@extend_schema(
-    tags=TAGS,
-    description=_(
-        "行政处罚决定公示：已撤回的只显示撤回公告。可按 year（决定年度）与 q（文号、当事人、案由）查询。"
-    ),
-)
+@extend_schema_view(list=extend_schema(parameters=[YEAR, TEXT]))
+@extend_schema(tags=TAGS, description=_("行政处罚决定公示：已撤回的只显示撤回公告。"))
 class PublicDecisionViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, PublicViewSet):
     serializer_class = PublicDecisionSerializer
 
@@ -69,6 +67,7 @@ class PublicDecisionViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, Pu
         )
 
 
+@extend_schema_view(list=extend_schema(parameters=[YEAR]))
 @extend_schema(
     tags=TAGS,
     description=_("双随机抽取结果公示：承诺值、公开的种子、候选池与结果哈希，以及抽中的企业名称。"),
