@@ -112,9 +112,7 @@ class Accident(AuditedModel):
     """One accident as the statistics record it (REFERENCE §7): unit, time, place, category, casualties,
     direct loss, cause and industry, with the unit's report time and the investigation that follows.
 
-    ``investigation_case_id`` names the penalty case opened on the investigation's findings. It is a
-    plain number while the penalty-case app is being built; it becomes a foreign key to that case when
-    the case app's tables exist, keeping the same column.
+    ``investigation_case`` is the penalty case opened on the investigation's findings, when there is one.
     """
 
     board = models.ForeignKey(
@@ -181,8 +179,14 @@ class Accident(AuditedModel):
         _("调查期限已延长"), default=False, help_text=_("经批准延长，最长不超过 60 日")
     )
     investigation_report_on = models.DateField(_("调查报告提交日期"), null=True, blank=True)
-    investigation_case_id = models.PositiveBigIntegerField(
-        _("调查处理案件编号"), null=True, blank=True, help_text=_("依调查结论立案查处的行政处罚案件")
+    investigation_case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("调查处理案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="investigated_accidents",
+        help_text=_("依事故调查结论立案查处的行政处罚案件"),
     )
 
     objects = AccidentQuerySet.as_manager()

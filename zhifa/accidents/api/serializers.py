@@ -125,11 +125,11 @@ class AccidentSerializer(CleanModelSerializer):
             "investigation_extended",
             "investigation_report_on",
             "investigation_due",
-            "investigation_case_id",
+            "investigation_case",
             "casualty_updates",
             "deadlines",
         ]
-        read_only_fields = ["level", "investigation_case_id"]
+        read_only_fields = ["level", "investigation_case"]
 
     def get_deadlines(self, obj) -> list[dict[str, Any]]:
         rows = services.deadlines(obj, list(obj.casualty_updates.all()))

@@ -122,3 +122,26 @@ def test_the_list_runs_a_constant_number_of_queries(world, api):
         accident = make_accident(world.board_b if n % 2 else world.board_a)
         services.add_casualty_update(accident, at=timezone.now(), deaths=n, serious_injuries=0)
     assert count() == few
+
+
+def test_the_investigation_case_is_linked_and_read_only(world, api, web):
+    from zhifa.cases.choices import PartyKind, SourceKind
+    from zhifa.cases.models import Case
+
+    case = Case.objects.create(
+        board=world.board_a,
+        agency=world.district,
+        source_kind=SourceKind.INSPECTION,
+        party_kind=PartyKind.UNIT,
+        party_name="某某机械制造有限公司",
+        cause="未采取措施消除事故隐患导致生产安全事故",
+        created_by=world.alice,
+    )
+    accident = make_accident(world.board_a, investigation_case=case)
+    body = api(world.alice).get(f"{URL}{accident.pk}/").json()
+    assert body["investigation_case"] == case.pk
+    api(world.alice).patch(f"{URL}{accident.pk}/", {"investigation_case": None}, format="json")
+    accident.refresh_from_db()
+    assert accident.investigation_case == case
+    page = web(world.alice).get(accident.get_absolute_url()).content.decode()
+    assert f"/cases/{case.pk}/" in page
