@@ -35,8 +35,10 @@ from faker import Faker
 from zhifa.core.audit import audit_context, record
 from zhifa.core.choices import AuditAction
 from zhifa.demo import data, identifiers
+from zhifa.demo.accidents import AccidentCounts, generate_accidents
 from zhifa.demo.inspections import ActivityCounts, build_activity
 from zhifa.demo.planning import build_planning
+from zhifa.demo.training import TrainingCounts, generate_training
 from zhifa.enterprises.choices import (
     ClassificationSource,
     MajorHazardLevel,
@@ -95,6 +97,9 @@ class BuildReport:
     accounts: list = field(default_factory=list)
     #: The month of inspections (``zhifa.demo.inspections``); None when not built on this run.
     activity: ActivityCounts | None = None
+    #: Two years of accidents and this year's training (``zhifa.demo.accidents`` / ``training``).
+    accidents: AccidentCounts | None = None
+    training: TrainingCounts | None = None
 
     def summary(self) -> str:
         if not self.built:
@@ -121,6 +126,9 @@ class BuildReport:
             text += f"；演示账号 {len(self.accounts)} 个已核对，密码已重置为指定密码"
         if self.activity is not None:
             text += f"；{self.activity.summary()}"
+        for extra in (self.accidents, self.training):
+            if extra is not None:
+                text += f"；{extra.summary()}"
         return text + "。"
 
 
@@ -172,6 +180,14 @@ def build(
         if activity:
             report.activity = build_activity(seed=seed, today=today, log=log)
             build_planning(seed=seed, today=today, log=log)
+            report.accidents = generate_accidents(
+                random.Random(f"zhifa-demo-accidents:{seed}"), years=(today.year - 1, today.year), today=today
+            )
+            log(report.accidents.summary() + "。")
+            report.training = generate_training(
+                random.Random(f"zhifa-demo-training:{seed}"), today.year, today=today
+            )
+            log(report.training.summary() + "。")
         record(AuditAction.SYSTEM, object_type="demo.dataset", object_id=str(seed), message=report.summary())
     return report
 

@@ -447,6 +447,49 @@ def test_running_the_demo_again_adds_no_activity(demo):
     assert audit.verify().ok
 
 
+# --- Accidents and training (zhifa.demo.accidents, zhifa.demo.training) ----------------------------
+
+
+@slow
+def test_two_years_of_accidents_give_the_double_decline_real_figures(demo, client):
+    from zhifa.accidents.models import Accident
+    from zhifa.accidents.statistics import double_decline
+
+    today = timezone.localdate()
+    for year in (today.year - 1, today.year):
+        assert Accident.objects.in_year(year).count() >= 10, year
+    assert Accident.objects.filter(enterprise__isnull=False).exists()
+    assert Accident.objects.filter(enterprise__isnull=True, unit_name__endswith="（演示）").exists()
+    figures = double_decline(today.year, today=today)
+    assert len(figures.rows) == 14
+    assert sum(r.count for r in figures.rows) == figures.total.count
+    assert {r.achieved for r in figures.rows} == {True, False}  # some boards achieve it, some do not
+    assert "生产安全事故" in demo.output
+    client.force_login(User.objects.get(username="leader"))
+    page = client.get(reverse("accidents:double_decline")).content.decode()
+    assert "达成" in page and "未达成" in page
+
+
+@slow
+def test_a_year_of_training_shows_hours_short_and_met_and_renewals(demo, client):
+    from zhifa.orgs.models import Certificate
+    from zhifa.training.hours import renewal_candidates, standard, trainees, with_hours
+    from zhifa.training.models import Attendance, TrainingSession
+
+    today = timezone.localdate()
+    assert TrainingSession.objects.in_year(today.year).filter(board__isnull=True).exists()
+    assert TrainingSession.objects.in_year(today.year).filter(kind="rotating").count() >= 14 * 7
+    assert Attendance.objects.filter(exam_score__isnull=False).exists()
+    rule = standard(today.year)
+    officers = with_hours(trainees(Officer.objects.all()), today.year)
+    met = {rule.met(o.training_hours) for o in officers}
+    assert met == {True, False}
+    assert renewal_candidates(Certificate.objects.all(), today).count() >= 6
+    client.force_login(User.objects.get(username="leader"))
+    assert client.get(reverse("training:readiness")).status_code == 200
+    assert "执法培训" in demo.output
+
+
 @slow
 def test_the_demo_refuses_a_database_with_real_data(demo):
     board = Region.objects.get(code="320412100")
