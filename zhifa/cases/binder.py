@@ -88,22 +88,25 @@ class CaseFileError(ValidationError):
 # --- Stored bytes -------------------------------------------------------------------------------------
 
 
-def read_verified(sha256: str, what: str) -> bytes:
-    """The stored bytes named ``sha256``, hashed again as read: the bytes bound are the bytes checked."""
+def read_verified(sha256: str, what: str, *, refused: str | None = None) -> bytes:
+    """The stored bytes named ``sha256``, hashed again as read: the bytes bound are the bytes checked.
+
+    ``what`` names the file in the error, ``refused`` says what cannot be done (by default: bind).
+    """
+    refused = refused or _("不能生成电子卷宗")
     try:
         data = storage.read_bytes(sha256)
     except (OSError, ValueError) as exc:
         raise CaseFileError(
-            _("%(w)s的存储文件缺失（SHA-256 %(s)s），不能生成电子卷宗。请系统管理员核查存储。")
-            % {"w": what, "s": sha256 or "—"}
+            _("%(w)s的存储文件缺失（SHA-256 %(s)s），%(r)s。请系统管理员核查存储。")
+            % {"w": what, "s": sha256 or "—", "r": refused}
         ) from exc
     if hashlib.sha256(data).hexdigest() != sha256:
         raise CaseFileError(
             _(
-                "%(w)s的存储文件与签发时登记的 SHA-256（%(s)s）不符，文件已被改动或损坏，不能生成电子卷宗。"
-                "请系统管理员核查存储。"
+                "%(w)s的存储文件与登记的 SHA-256（%(s)s）不符，文件已被改动或损坏，%(r)s。请系统管理员核查存储。"
             )
-            % {"w": what, "s": sha256}
+            % {"w": what, "s": sha256, "r": refused}
         )
     return data
 
@@ -485,7 +488,8 @@ def bind(case, *, retention: str | None = None, archived_on: date | None = None)
         raise AssertionError("the case file's front pages did not settle")
 
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front.write_pdf())))
+    for page in PdfReader(io.BytesIO(front.write_pdf())).pages:  # pages only: the outline is set below
+        writer.add_page(page)
     evidence_reader = PdfReader(io.BytesIO(evidence_doc.write_pdf())) if evidence_doc is not None else None
     for part in body:
         reader = part.reader if part.reader is not None else evidence_reader

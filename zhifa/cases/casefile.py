@@ -114,6 +114,7 @@ def case_file_for_download(case) -> tuple[bytes, str]:
     if case.status == CaseStatus.ARCHIVED:
         if not case.case_file_sha256:
             raise CaseFileError(_("该案件已归档，但没有登记电子卷宗的 SHA-256，请系统管理员核查。"))
-        return read_verified(case.case_file_sha256, _("归档的电子卷宗")), case.case_file_sha256
+        stored = read_verified(case.case_file_sha256, _("归档的电子卷宗"), refused=_("不能提供下载"))
+        return stored, case.case_file_sha256
     pdf = build_case_file(case)
     return pdf, hashlib.sha256(pdf).hexdigest()

@@ -183,6 +183,12 @@ def test_bound_file_holds_cover_contents_documents_and_evidence_with_every_page_
     assert "询问王建国录音" in listing and audio.sha256 in listing
     assert photo.title not in listing
 
+    # Bookmarks lead to the cover, the contents and every item's first page.
+    marks = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
+    expected_marks = [("案卷首页", 0), ("卷内目录", 1)]
+    expected_marks += [(f"{e.title} {e.number}".strip(), e.start - 1) for e in bound.entries]
+    assert marks == expected_marks
+
     # Every page carries its continuous number, stamped last on the page.
     for n, text in enumerate(texts, 1):
         assert flat(text).endswith(f"第{n}页"), (n, text[-40:])
