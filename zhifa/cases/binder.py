@@ -488,8 +488,8 @@ def bind(case, *, retention: str | None = None, archived_on: date | None = None)
         raise AssertionError("the case file's front pages did not settle")
 
     writer = PdfWriter()
-    for page in PdfReader(io.BytesIO(front.write_pdf())).pages:  # pages only: the outline is set below
-        writer.add_page(page)
+    for front_page in PdfReader(io.BytesIO(front.write_pdf())).pages:  # pages only: outline set below
+        writer.add_page(front_page)
     evidence_reader = PdfReader(io.BytesIO(evidence_doc.write_pdf())) if evidence_doc is not None else None
     for part in body:
         reader = part.reader if part.reader is not None else evidence_reader
