@@ -226,6 +226,8 @@ class Accident(AuditedModel):
             errors["occurred_at"] = _("发生时间不能晚于当前时间")
         if self.occurred_at and self.reported_at and self.reported_at < self.occurred_at:
             errors["reported_at"] = _("单位报告时间不能早于事故发生时间")
+        elif self.reported_at and self.reported_at > timezone.now() + timedelta(minutes=5):
+            errors["reported_at"] = _("单位报告时间不能晚于当前时间")
         if self.industry_id and self.industry.level < 2:
             errors["industry"] = _("国民经济行业请至少选到大类（2 位代码）")
         if (

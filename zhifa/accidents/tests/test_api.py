@@ -72,6 +72,9 @@ def test_bad_input_answers_400_in_chinese_by_field(world, api):
     assert response.status_code == 400
     assert "事故单位名称" in errors["unit_name"][0]
     assert "重伤" in errors["acute_poisonings"][0]
+    tomorrow = (timezone.now() + timedelta(days=1)).isoformat()
+    errors = api(world.alice).post(URL, payload(world.board_a, reported_at=tomorrow), format="json").json()
+    assert "不能晚于当前时间" in errors["reported_at"][0]
     assert not Accident.objects.exists()
 
 
