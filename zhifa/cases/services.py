@@ -725,8 +725,8 @@ def _decided(case, user, kind: str):
 def _decide(case, user, data):
     numbered = _decided(case, user, "penalty_decision")
     open_deadline(case, "decision_service", case.decided_on)
-    if case.party_kind == PartyKind.UNIT:
-        open_deadline(case, "publication", case.decided_on)
+    # 安全生产法 art. 78 (enterprises) and 国办发〔2018〕118号 (every penalty decision): 7 working days.
+    open_deadline(case, "publication", case.decided_on)
     return Result(
         to=S.DECIDED,
         data={"fine_amount": case.fine_amount, "party_waived": bool(data.get("party_waived"))},
