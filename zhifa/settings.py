@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhifa.accidents",
     "zhifa.training",
     "zhifa.disclosure",
+    "zhifa.bulletins",
     "zhifa.demo",
 ]
 

@@ -195,6 +195,19 @@ PERMISSIONS: dict[str, Set[str]] = {
     "disclosure.view_bodydisclosure": {R.SYSTEM_ADMIN},
     "disclosure.add_bodydisclosure": {R.SYSTEM_ADMIN},
     "disclosure.change_bodydisclosure": {R.SYSTEM_ADMIN},
+    # Monthly bulletins (每月通报): the district's roles read drafts, everyone reads published bulletins
+    # (the queryset keeps board roles to those); the district leader and brigade officers generate them,
+    # only the district leader approves and publishes. Live figures: every business role, a board's
+    # roles their own boards beside the district's average (zhifa.bulletins.figures.for_user). The
+    # ranking's weighting is reference data kept by the system administrator.
+    "bulletins.view_bulletin": ALL_BUSINESS,
+    "bulletins.add_bulletin": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER},
+    "bulletins.approve_bulletin": {R.DISTRICT_LEADER},
+    "bulletins.publish_bulletin": {R.DISTRICT_LEADER},
+    "bulletins.view_figures": ALL_BUSINESS,
+    "bulletins.view_rankingweights": ALL_BUSINESS | {R.SYSTEM_ADMIN},
+    "bulletins.add_rankingweights": {R.SYSTEM_ADMIN},
+    "bulletins.change_rankingweights": {R.SYSTEM_ADMIN},
     # The full-process record: read by the audit administrator only (三员 separation).
     "core.view_auditentry": {R.AUDIT_ADMIN},
     "core.export_auditentry": {R.AUDIT_ADMIN},
