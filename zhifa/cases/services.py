@@ -524,7 +524,8 @@ def _set_proposal(case, user, data):
     case.decision_kind = kind
     case.penalty_kinds = kinds
     case.proposed_fine = fine if kind == DecisionKind.PENALTY and PenaltyKind.FINE in kinds else None
-    case.proposal = {**proposal.as_dict(), "factors": factors}
+    # The applied factors are stored with their text (as the engine resolved them), which the forms print.
+    case.proposal = proposal.as_dict()
     case.deviation_reason = reason
     case.proposal_version += 1
     case.is_major = bool(data.get("is_major")) or is_major_by_rule(case)
@@ -680,8 +681,14 @@ def _schedule_hearing(case, user, data):
     if case.case_officers.filter(officer=chair).exists():
         raise Refused(workflow.RULE_HEARING_CHAIR, _("%(n)s 是本案承办人") % {"n": chair.name})
     when = data["scheduled_for"]
-    if timezone.localtime(when).date() < timezone.localdate() + timedelta(days=7):
-        raise Refused(workflow.RULE_HEARING_NOTICE, _("举行日期须在七日之后"))
+    from zhifa.core import calendar
+
+    earliest = calendar.rule_due("hearing_notice", timezone.localdate()).date
+    if timezone.localtime(when).date() < earliest:
+        raise Refused(
+            workflow.RULE_HEARING_NOTICE,
+            _("通知之日起七个工作日后方能举行，最早 %(d)s") % {"d": earliest.isoformat()},
+        )
     hearing.scheduled_for, hearing.place, hearing.chair = when, data["place"], chair
     hearing.save(update_fields=["scheduled_for", "place", "chair"])
     return Result(data={"scheduled_for": when.isoformat(), "place": data["place"], "chair": chair.name})

@@ -246,7 +246,7 @@ def test_a_large_fine_gives_the_right_to_a_hearing_which_must_be_held_by_a_non_i
         services.perform(case, "decide", world.dan, {"party_waived": True})
     assert "听证" in rule_of(excinfo)
 
-    when = timezone.now() + timedelta(days=8)
+    when = timezone.now() + timedelta(days=20)
     with pytest.raises(Refused) as excinfo:
         services.perform(
             case,
