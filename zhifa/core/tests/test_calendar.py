@@ -267,7 +267,7 @@ CODES = {
     "decision": (90, "natural"),
     "decision_service": (7, "working"),
     "hearing_request": (5, "working"),
-    "hearing_notice": (7, "natural"),
+    "hearing_notice": (7, "working"),
     "payment": (15, "natural"),
     "demand_wait": (10, "natural"),
     "publication": (7, "working"),
