@@ -90,7 +90,9 @@ class RecordForm(StepForm):
     person = forms.CharField(label=_("被询问人/当事人/见证人"), max_length=64)
     person_title = forms.CharField(label=_("身份/职务"), max_length=64, required=False)
     content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}))
-    officers = forms.ModelMultipleChoiceField(label=_("执法人员"), queryset=None)
+    officers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("执法人员"), queryset=None
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +119,7 @@ class PreservationForm(StepForm):
 
 
 class PreservationDecisionForm(StepForm):
-    preservation = forms.ModelChoiceField(label=_("登记保存"), queryset=None)
+    preservation: forms.ModelChoiceField = forms.ModelChoiceField(label=_("登记保存"), queryset=None)
     outcome = forms.ChoiceField(label=_("处理决定"), choices=PreservationOutcome.choices)
     opinion = forms.CharField(label=_("说明"), required=False)
 
@@ -134,7 +136,9 @@ class PreservationDecisionForm(StepForm):
 
 
 class ProposalForm(StepForm):
-    violation_type = forms.ModelChoiceField(label=_("违法行为（裁量基准）"), queryset=None)
+    violation_type: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("违法行为（裁量基准）"), queryset=None
+    )
     decision_kind = forms.ChoiceField(label=_("处理意见"), choices=DecisionKind.choices)
     penalty_kinds = forms.MultipleChoiceField(
         label=_("处罚种类"), choices=PenaltyKind.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -269,7 +273,9 @@ class StatementForm(StepForm):
     content = forms.CharField(label=_("陈述申辩内容"), widget=forms.Textarea(attrs={"rows": 4}))
     adopted = forms.BooleanField(label=_("理由成立，予以采纳"), required=False)
     opinion = forms.CharField(label=_("复核意见"), widget=forms.Textarea(attrs={"rows": 2}))
-    officers = forms.ModelMultipleChoiceField(label=_("执法人员"), queryset=None)
+    officers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("执法人员"), queryset=None
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,7 +301,7 @@ class HearingRequestForm(StepForm):
 class HearingScheduleForm(StepForm):
     scheduled_for = forms.DateTimeField(label=_("举行时间"))
     place = forms.CharField(label=_("地点"), max_length=200)
-    chair = forms.ModelChoiceField(label=_("听证主持人"), queryset=None)
+    chair: forms.ModelChoiceField = forms.ModelChoiceField(label=_("听证主持人"), queryset=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -420,7 +426,9 @@ class CaseForm(forms.Form):
     source_note = forms.CharField(
         label=_("来源说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None, required=False)
+    enterprise: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("企业"), queryset=None, required=False
+    )
     party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices, initial=PartyKind.UNIT)
     party_name = forms.CharField(label=_("当事人"), max_length=128, required=False)
     party_code = forms.CharField(label=_("统一社会信用代码/身份证号码"), max_length=32, required=False)
@@ -429,7 +437,9 @@ class CaseForm(forms.Form):
     party_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
     cause = forms.CharField(label=_("案由"), max_length=200)
     facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 4}))
-    officers = forms.ModelMultipleChoiceField(label=_("承办人（两名以上持证执法人员）"), queryset=None)
+    officers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("承办人（两名以上持证执法人员）"), queryset=None
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

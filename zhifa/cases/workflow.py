@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -253,14 +254,14 @@ def review_needed(case, user, data) -> None:
 @dataclass(frozen=True)
 class Step:
     name: str
-    label: str
+    label: Any  # a lazily translated string
     sources: frozenset[str]
     perm: str
     form: str  # class name in zhifa.cases.forms
     guards: tuple[Guard, ...] = ()
     documents: tuple[str, ...] = ()  # form kinds the step issues
     targets: tuple[str, ...] = ()  # where the step may lead (the handler picks); () = stays
-    help: str = ""
+    help: Any = ""
     danger: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -671,7 +672,9 @@ def as_markdown() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for s in STEPS:
-        roles = "、".join(str(Role(r).label) for r in sorted(PERMISSIONS.get(s.perm, ()), key=Role.values.index))
+        roles = "、".join(
+            str(Role(r).label) for r in sorted(PERMISSIONS.get(s.perm, ()), key=Role.values.index)
+        )
         sources = "、".join(str(labels[x]) for x in sorted(s.sources, key=order.__getitem__))
         targets = "、".join(str(labels[x]) for x in s.targets) or "（不变）"
         guards = "、".join(g.__name__ for g in s.guards) or "—"

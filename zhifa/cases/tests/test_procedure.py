@@ -32,7 +32,7 @@ def test_a_case_runs_from_registration_to_archive_with_an_event_and_audit_row_pe
     case = walk(world, new_case(world), until="close")
 
     assert case.status == CaseStatus.CLOSED
-    assert case.registration_number == "（武）应急立〔%s〕1号" % timezone.localdate().year
+    assert case.registration_number == f"（武）应急立〔{timezone.localdate().year}〕1号"
     assert case.decision_number.startswith("（武）应急罚〔")
     steps = list(case.events.values_list("transition", flat=True))
     assert steps == [
