@@ -513,6 +513,8 @@ def test_docs_print_the_transition_table_as_the_code_has_it():
     from zhifa.cases.workflow import as_markdown
 
     text = (Path(django_settings.BASE_DIR).parent / "docs" / "cases.md").read_text(encoding="utf-8")
-    start = text.index("<!-- transition table: generated -->\n") + len("<!-- transition table: generated -->\n")
+    start = text.index("<!-- transition table: generated -->\n") + len(
+        "<!-- transition table: generated -->\n"
+    )
     end = text.index("<!-- end of generated table -->")
     assert text[start:end] == as_markdown(), "docs/cases.md is stale: paste workflow.as_markdown() into it"
