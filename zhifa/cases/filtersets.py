@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,16 @@ DEFAULT_DAYS = 7
 def _board_filter(field_name: str = "board"):
     return django_filters.ModelChoiceFilter(
         field_name=field_name, queryset=Region.objects.all(), label=_("承办板块")
+    )
+
+
+#: Date-range parameters of the case list; any of them lifts the list's default of open cases.
+DATE_KEYS = ("registered_from", "registered_to", "decided_from", "decided_to")
+
+
+def _date_filter(field: str, lookup: str, label):
+    return django_filters.DateFilter(
+        field_name=field, lookup_expr=lookup, label=label, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
@@ -52,14 +63,32 @@ class CaseFilterSet(SearchFilterSet):
     board = _board_filter()
     source_kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label=_("案件来源"))
     overdue = yes_no_filter(_("有逾期期限"), method="filter_overdue")
+    # The bulletin's case figures (registered, decided in a month) link here with these.
+    registered_from = _date_filter("registered_on", "gte", _("立案日期自"))
+    registered_to = _date_filter("registered_on", "lte", _("立案日期至"))
+    decided_from = _date_filter("decided_on", "gte", _("决定日期自"))
+    decided_to = _date_filter("decided_on", "lte", _("决定日期至"))
 
     class Meta:
         model = Case
-        fields = ["q", "status", "open", "procedure", "board", "source_kind", "overdue"]
+        fields = [
+            "q",
+            "status",
+            "open",
+            "procedure",
+            "board",
+            "source_kind",
+            "overdue",
+            "registered_from",
+            "registered_to",
+            "decided_from",
+            "decided_to",
+        ]
 
     def __init__(self, data=None, *args, **kwargs):
-        # The work queue: without a chosen status, the open cases.
-        super().__init__(_with_default(data, "open", "true", unless=("status",)), *args, **kwargs)
+        # The work queue: without a chosen status (or a date range, which asks for closed cases too),
+        # the open cases.
+        super().__init__(_with_default(data, "open", "true", unless=("status", *DATE_KEYS)), *args, **kwargs)
         self.filters["q"].label = _("当事人、立案编号、决定书文号或案由")
 
     def filter_open(self, queryset, name, value):

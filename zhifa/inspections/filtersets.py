@@ -32,6 +32,16 @@ def _board_filter():
     return django_filters.ModelChoiceFilter(queryset=Region.objects.boards(), label=_("板块"))
 
 
+def _day_filter(field: str, lookup: str, label):
+    """A date bound on a time field, by the Beijing day (``__date``)."""
+    return django_filters.DateFilter(
+        field_name=f"{field}__date",
+        lookup_expr=lookup,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 class InspectionFilterSet(SearchFilterSet):
     search_fields = ENTERPRISE_SEARCH
     board = _board_filter()
@@ -49,10 +59,15 @@ class InspectionFilterSet(SearchFilterSet):
         label=_("检查日期至"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # The bulletin's "2+1" and cross-enforcement figures link here with these.
+    two_plus_one = yes_no_filter(
+        _("“2+1”（有专家参加）"), field_name="expert", lookup_expr="isnull", exclude=True
+    )
+    cross = yes_no_filter(_("交叉执法"), field_name="cross_enforcement")
 
     class Meta:
         model = Inspection
-        fields = ["q", "board", "status", "origin", "date_from", "date_to"]
+        fields = ["q", "board", "status", "origin", "date_from", "date_to", "two_plus_one", "cross"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,10 +81,26 @@ class HazardFilterSet(SearchFilterSet):
     status = django_filters.ChoiceFilter(choices=HazardStatus.choices, label=_("状态"))
     open = yes_no_filter(_("未销号"), method="filter_open")
     overdue = yes_no_filter(_("逾期"), method="filter_overdue")
+    # The bulletin's hazard figures (found, rectified in a month) link here with these.
+    found_from = _day_filter("created_at", "gte", _("发现日期自"))
+    found_to = _day_filter("created_at", "lte", _("发现日期至"))
+    closed_from = _day_filter("closed_at", "gte", _("销号日期自"))
+    closed_to = _day_filter("closed_at", "lte", _("销号日期至"))
 
     class Meta:
         model = Hazard
-        fields = ["q", "board", "level", "status", "open", "overdue"]
+        fields = [
+            "q",
+            "board",
+            "level",
+            "status",
+            "open",
+            "overdue",
+            "found_from",
+            "found_to",
+            "closed_from",
+            "closed_to",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
