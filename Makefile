@@ -101,7 +101,12 @@ $(VENDOR)/pico.min.css: $(NODE_STAMP)
 	@mkdir -p $(VENDOR)
 	cp node_modules/@picocss/pico/css/pico.min.css $@
 
-static-vendor: $(VENDOR)/htmx.min.js $(VENDOR)/pico.min.css
+# Chart.js draws the bulletins' interactive charts (the pages show server-drawn SVG without it).
+$(VENDOR)/chart.umd.min.js: $(NODE_STAMP)
+	@mkdir -p $(VENDOR)
+	cp node_modules/chart.js/dist/chart.umd.min.js $@
+
+static-vendor: $(VENDOR)/htmx.min.js $(VENDOR)/pico.min.css $(VENDOR)/chart.umd.min.js
 
 database: python-packages
 	$(call step,database migrations)

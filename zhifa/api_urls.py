@@ -3,6 +3,7 @@
 from rest_framework import permissions, routers
 
 from zhifa.accidents.api.views import AccidentViewSet
+from zhifa.bulletins.api.views import BulletinViewSet
 from zhifa.cases.api.views import CaseDeadlineViewSet, CaseViewSet, LegalReviewViewSet
 from zhifa.core.calendar_api import CalendarDayViewSet, PeriodRuleViewSet
 from zhifa.disclosure.api.views import (
@@ -65,6 +66,7 @@ router.register("period-rules", PeriodRuleViewSet)
 router.register("cases", CaseViewSet)
 router.register("legal-reviews", LegalReviewViewSet)
 router.register("case-deadlines", CaseDeadlineViewSet)
+router.register("bulletins", BulletinViewSet)
 # The public portal's JSON: anonymous and read-only (zhifa.disclosure.api.views).
 router.register("public/bodies", PublicBodyViewSet, basename="public-body")
 router.register("public/officers", PublicOfficerViewSet, basename="public-officer")

@@ -21,6 +21,8 @@ NAV = [
     (_("裁量基准"), "discretion:catalogue_list", "discretion.view_catalogue"),
     (_("生产安全事故"), "accidents:accident_list", "accidents.view_accident"),
     (_("双下降"), "accidents:double_decline", "accidents.view_accident"),
+    (_("执法通报"), "bulletins:bulletin_list", "bulletins.view_bulletin"),
+    (_("执法态势"), "bulletins:dashboard", "bulletins.view_figures"),
     (_("执法培训"), "training:session_list", "training.view_trainingsession"),
     (_("培训学时"), "training:hours", "training.view_attendance"),
     (_("执法人员"), "orgs:officer_list", "orgs.view_officer"),

@@ -51,6 +51,10 @@ def dashboard_for(user) -> dict:
         from zhifa.cases.dashboard import case_figures
 
         context.update(case_figures(user, context["today"]))
+    if user.has_perm("bulletins.view_figures"):
+        from zhifa.bulletins.dashboard import home_panel
+
+        context.update(home_panel(user, context["today"]))
     return context
 
 

@@ -19,17 +19,27 @@ def _safe(value):
 
 
 def xlsx_bytes(headers: list[str], rows, sheet_title: str = "数据") -> bytes:
+    return sheets_bytes([(sheet_title, headers, rows)])
+
+
+def sheets_bytes(sheets) -> bytes:
+    """A workbook of several sheets, each given as (title, headers, rows)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([_safe(v) for v in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def xlsx_response(filename: str, headers: list[str], rows, sheet_title: str = "数据") -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(headers, rows, sheet_title), content_type=XLSX_MIME)
+def bytes_response(filename: str, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_MIME)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def xlsx_response(filename: str, headers: list[str], rows, sheet_title: str = "数据") -> HttpResponse:
+    return bytes_response(filename, xlsx_bytes(headers, rows, sheet_title))

@@ -368,6 +368,25 @@ ROUTES: dict[str, R] = {
     "legalreview-list": R("cases.view_legalreview", api=True),
     "legalreview-detail": R("cases.view_legalreview", "review", scoped=True, api=True),
     "casedeadline-list": R("cases.view_casedeadline", api=True),
+    # Bulletins: the matrix's bulletin is published (boards read it); approving or publishing it again is
+    # refused (the page sends back with the reason, the API answers 409); generating without a month is 400
+    "bulletins:bulletin_list": R("bulletins.view_bulletin"),
+    "bulletins:bulletin_generate": R("bulletins.add_bulletin"),
+    "bulletins:figures": R("bulletins.view_figures"),
+    "bulletins:dashboard": R("bulletins.view_figures"),
+    "bulletins:weights": R("bulletins.view_rankingweights"),
+    "bulletins:bulletin_detail": R("bulletins.view_bulletin", "bulletin"),
+    "bulletins:bulletin_approve": R("bulletins.approve_bulletin", "bulletin", method="post", ok=302),
+    "bulletins:bulletin_publish": R("bulletins.publish_bulletin", "bulletin", method="post", ok=302),
+    "bulletins:bulletin_pdf": R("bulletins.view_bulletin", "bulletin"),
+    "bulletins:bulletin_xlsx": R("bulletins.view_bulletin", "bulletin"),
+    "bulletin-list": R("bulletins.view_bulletin", api=True),
+    "bulletin-detail": R("bulletins.view_bulletin", "bulletin", api=True),
+    "bulletin-pdf": R("bulletins.view_bulletin", "bulletin", api=True),
+    "bulletin-figures": R("bulletins.view_figures", api=True),
+    "bulletin-generate": R("bulletins.add_bulletin", api=True, method="post", ok=400),
+    "bulletin-approve": R("bulletins.approve_bulletin", "bulletin", api=True, method="post", ok=409),
+    "bulletin-publish": R("bulletins.publish_bulletin", "bulletin", api=True, method="post", ok=409),
 }
 
 
@@ -446,6 +465,7 @@ def matrix(world):
     objects.update(_calendar_objects())
     objects["accident"] = _accident(world)
     objects["training"] = _training(world)
+    objects["bulletin"] = _bulletin()
     objects.update(_case_objects(world, objects["inspection"]))
     return world, objects
 
@@ -595,6 +615,22 @@ def _disclosure_objects(world):
         published_by=world.dan,
     )
     return {"published_case": case, "publication": publication}
+
+
+def _bulletin():
+    """Last month's bulletin, published (its PDF a stand-in: rendering is tested in zhifa.bulletins)."""
+    from zhifa.bulletins import figures
+    from zhifa.bulletins.models import Bulletin
+    from zhifa.core import storage
+
+    first = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    return Bulletin.objects.create(
+        month=first,
+        status="published",
+        figures=figures.compute(first),
+        pdf_sha256=storage.put_bytes(b"%PDF-1.4 access matrix bulletin"),
+        published_at=timezone.now(),
+    )
 
 
 def _training(world):
