@@ -50,6 +50,12 @@ class ProcedureRules(AuditedModel):
     simple_max_unit = models.DecimalField(
         _("当场处罚罚款上限（单位）"), default=Decimal("3000"), help_text=_("行政处罚法第五十一条"), **MONEY
     )
+    on_spot_collection_max = models.DecimalField(
+        _("当场收缴罚款上限"),
+        default=Decimal("100"),
+        help_text=_("行政处罚法第六十八条：依法给予一百元以下罚款的，可以当场收缴（边远等地区另有规定）"),
+        **MONEY,
+    )
     hearing_min_person = models.DecimalField(
         _("听证告知起点（个人）"), default=Decimal("20000"), help_text=_("省级规定，可配置"), **MONEY
     )

@@ -755,6 +755,13 @@ def _decide_on_spot(case, user, data):
     numbered = _decided(case, user, "on_spot_decision")
     case.served_on = case.decided_on
     paid = bool(data.get("paid_on_spot")) and bool(case.fine_amount)
+    collection_max = ProcedureRules.in_force(case.decided_on).on_spot_collection_max
+    if paid and case.fine_amount > collection_max:
+        raise Refused(
+            workflow.RULE_ON_SPOT_COLLECTION,
+            _("罚款 %(f)s 元超过当场收缴上限 %(m)s 元，请告知当事人十五日内到指定银行缴纳")
+            % {"f": case.fine_amount, "m": collection_max},
+        )
     if case.fine_amount:
         case.payment_due_on = _payment_due(case, case.decided_on)
     if paid:

@@ -422,14 +422,23 @@ def test_a_board_on_the_spot_penalty_also_waits_for_the_district_legal_review(wo
 
     case = services.perform(case, "submit_simple_review", world.alice, {})
     case = services.perform(case, "legal_review", world.lily, review_data())
+    with pytest.raises(Refused) as excinfo:  # art. 68: only fines up to 100 元 are collected on the spot
+        services.perform(
+            case,
+            "decide_on_spot",
+            world.alice,
+            {"served_to": "王建国", "place": "厂区", "paid_on_spot": True, "receipt_number": "苏财罚0001"},
+        )
+    assert "第六十八条" in rule_of(excinfo)
     case = services.perform(
         case,
         "decide_on_spot",
         world.alice,
-        {"served_to": "王建国", "place": "厂区", "paid_on_spot": True, "receipt_number": "苏财罚0001"},
+        {"served_to": "王建国", "place": "厂区", "paid_on_spot": False, "receipt_number": ""},
     )
-    assert case.status == CaseStatus.EXECUTED
-    assert case.paid_amount == Decimal("2000")
+    assert case.status == CaseStatus.EXECUTING
+    assert case.payment_due_on is not None
+    assert case.served_on == case.decided_on
 
 
 # --- Evidence and records --------------------------------------------------------------------------------------
