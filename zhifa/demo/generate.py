@@ -36,6 +36,7 @@ from zhifa.core.audit import audit_context, record
 from zhifa.core.choices import AuditAction
 from zhifa.demo import data, identifiers
 from zhifa.demo.accidents import AccidentCounts, generate_accidents
+from zhifa.demo.history import HistoryCounts, generate_history
 from zhifa.demo.inspections import ActivityCounts, build_activity
 from zhifa.demo.planning import build_planning
 from zhifa.demo.training import TrainingCounts, generate_training
@@ -100,6 +101,8 @@ class BuildReport:
     #: Two years of accidents and this year's training (``zhifa.demo.accidents`` / ``training``).
     accidents: AccidentCounts | None = None
     training: TrainingCounts | None = None
+    #: Two years of generated history before this month (``zhifa.demo.history``, bulk-created).
+    history: HistoryCounts | None = None
 
     def summary(self) -> str:
         if not self.built:
@@ -126,7 +129,7 @@ class BuildReport:
             text += f"；演示账号 {len(self.accounts)} 个已核对，密码已重置为指定密码"
         if self.activity is not None:
             text += f"；{self.activity.summary()}"
-        for extra in (self.accidents, self.training):
+        for extra in (self.accidents, self.training, self.history):
             if extra is not None:
                 text += f"；{extra.summary()}"
         return text + "。"
@@ -188,6 +191,9 @@ def build(
                 random.Random(f"zhifa-demo-training:{seed}"), today.year, today=today
             )
             log(report.training.summary() + "。")
+            # After the cases made through the services (they are skipped where a board has a case).
+            report.history = generate_history(random.Random(f"zhifa-demo-history:{seed}"), today=today)
+            log(report.history.summary() + "。")
         record(AuditAction.SYSTEM, object_type="demo.dataset", object_id=str(seed), message=report.summary())
     return report
 

@@ -490,6 +490,37 @@ def test_a_year_of_training_shows_hours_short_and_met_and_renewals(demo, client)
     assert "执法培训" in demo.output
 
 
+# --- Generated history and the bulletin (zhifa.demo.history, zhifa.bulletins) ---------------------------
+
+
+@slow
+def test_two_years_of_history_give_this_months_bulletin_real_figures(demo, client):
+    from zhifa.bulletins import figures
+    from zhifa.demo.history import HISTORY_MARK
+    from zhifa.inspections.models import Inspection
+
+    today = timezone.localdate()
+    assert Inspection.objects.filter(findings__endswith=HISTORY_MARK).count() > 14 * 24 * 5
+    assert "历史数据（批量生成" in demo.output
+    # This month (the month of yesterday on the first of a month): the month of activity plus what became
+    # of the history, for most boards
+    month = (today - timedelta(days=1)).replace(day=1)
+    current = figures.compute(month, today=today)
+    assert len(current["boards"]) == 14
+    busy = [
+        row
+        for row in current["boards"]
+        if row["values"]["month"]["inspections"] and row["values"]["month"]["hazards"]
+    ]
+    assert len(busy) >= 11, [row["name"] for row in current["boards"] if row not in busy]
+    district = current["district"]["values"]
+    assert district["last_year"]["inspections"] > 0 and district["prev"]["cases_decided"] > 0
+    assert all(n > 0 for n in current["district"]["trend"]["inspections"])
+    assert len({row["score"] for row in current["ranking"]["rows"]}) > 3
+    client.force_login(User.objects.get(username="leader"))
+    assert client.get(reverse("bulletins:dashboard")).status_code == 200
+
+
 @slow
 def test_the_demo_refuses_a_database_with_real_data(demo):
     board = Region.objects.get(code="320412100")
