@@ -160,11 +160,12 @@ def own_rank(bulletin: Bulletin | None, ids: frozenset[int]) -> list[dict]:
 
 def cached_figures(first: date, today: date) -> dict:
     """The district's figures of the month, computed at most once a minute (``CACHE_SECONDS``)."""
-    return cache.get_or_set(
-        f"zhifa:bulletin-figures:{first:%Y-%m}:{today.isoformat()}",
-        lambda: F.compute(first, today=today),
-        CACHE_SECONDS,
-    )
+    key = f"zhifa:bulletin-figures:{first:%Y-%m}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = F.compute(first, today=today)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
 
 
 def dashboard(user, first: date, today: date) -> dict:

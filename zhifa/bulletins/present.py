@@ -45,30 +45,32 @@ def fmt(code: str, value) -> str:
     if kind == "rate":
         return f"{value:.1f}%"
     if kind == "money":
-        return f"{value:,.2f}"
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
     if kind in ("hours", "score"):
         return f"{value:,.1f}"
     return f"{int(value):,}"
 
 
-def fmt_change(code: str, change: dict | None) -> str:
-    """``+12（+10.5%）``; a rate's change in percentage points; — where nothing compares."""
+def change_parts(code: str, change: dict | None) -> tuple[str, str]:
+    """The change as (difference, percent): ``("+12", "（+10.5%）")``; a rate's in percentage points."""
     if not change or change.get("delta") is None:
-        return DASH
+        return DASH, ""
     delta, pct = change["delta"], change.get("pct")
     kind = BY_CODE[code].kind
     if kind == "rate":
-        return f"{delta:+.1f} " + _("个百分点")
-    text = (
-        f"{delta:+,.2f}"
-        if kind == "money"
-        else f"{delta:+,.1f}"
-        if kind in ("hours", "score")
-        else f"{delta:+,}"
-    )
-    if pct is not None:
-        text += f"（{pct:+.1f}%）"
-    return text
+        return f"{delta:+.1f} " + _("个百分点"), ""
+    if kind == "money":
+        text = f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.2f}"
+    elif kind in ("hours", "score"):
+        text = f"{delta:+,.1f}"
+    else:
+        text = f"{delta:+,}"
+    return text, "" if pct is None else f"（{pct:+.1f}%）"
+
+
+def fmt_change(code: str, change: dict | None) -> str:
+    """``+12（+10.5%）``; a rate's change in percentage points; — where nothing compares."""
+    return "".join(change_parts(code, change))
 
 
 def tone(code: str, change: dict | None) -> str:
@@ -92,9 +94,11 @@ def district_rows(figures: dict) -> list[dict]:
     """The district's figures: this month, last month, the same month last year, the year to date."""
     row = figures["district"]
     values, changes = row["values"], row["changes"]
+    pairs = {"prev": changes[PREV], "last_year": changes[LAST_YEAR], "ytd": changes[YTD_LAST_YEAR]}
     return [
         {
             "code": code,
+            "parts": {key: change_parts(code, found[code]) for key, found in pairs.items()},
             "label": str(indicator.label),
             "unit": str(indicator.unit),
             "month": fmt(code, values[MONTH][code]),
@@ -157,7 +161,7 @@ def summary(figures: dict) -> str:
         }
 
     parts = [
-        _("%(month)s，全区共开展现场检查%(n)s次（%(vs)s），其中“2+1”检查%(t)s次、交叉执法检查%(c)s次")
+        _("%(month)s，全区共开展现场检查%(n)s次，%(vs)s；其中“2+1”检查%(t)s次、交叉执法检查%(c)s次")
         % {
             "month": month_label(figures),
             "n": fmt("inspections", v["inspections"]),
@@ -186,10 +190,16 @@ def summary(figures: dict) -> str:
             "c": fmt("fines_collected", v["fines_collected"]),
         },
         _("法制审核一次通过率%(r)s") % {"r": fmt("first_pass_rate", v["first_pass_rate"])},
-        _("发生生产安全事故%(a)s起、死亡%(d)s人（%(vs)s）")
+        _("发生生产安全事故%(a)s起、死亡%(d)s人，事故起数%(vs)s")
         % {"a": fmt("accidents", v["accidents"]), "d": fmt("deaths", v["deaths"]), "vs": vs("accidents")},
     ]
     return "；".join(parts) + "。"
+
+
+def _boards(names: list[str]) -> str:
+    if len(names) <= 3:
+        return "、".join(names)
+    return _("%(names)s等 %(n)s 个板块") % {"names": "、".join(names[:3]), "n": len(names)}
 
 
 def highlight_lines(figures: dict) -> list[str]:
@@ -200,9 +210,9 @@ def highlight_lines(figures: dict) -> list[str]:
             _("%(label)s：最好 %(best)s（%(bv)s），最差 %(worst)s（%(wv)s）")
             % {
                 "label": h["label"],
-                "best": "、".join(h["best"]["boards"]),
+                "best": _boards(h["best"]["boards"]),
                 "bv": fmt(code, h["best"]["value"]),
-                "worst": "、".join(h["worst"]["boards"]),
+                "worst": _boards(h["worst"]["boards"]),
                 "wv": fmt(code, h["worst"]["value"]),
             }
         )
