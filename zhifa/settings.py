@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhifa.training",
     "zhifa.disclosure",
     "zhifa.bulletins",
+    "zhifa.reviews",
     "zhifa.demo",
 ]
 

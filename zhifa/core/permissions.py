@@ -174,6 +174,21 @@ PERMISSIONS: dict[str, Set[str]] = {
     "cases.view_procedurerules": ALL_BUSINESS | {R.SYSTEM_ADMIN},
     "cases.change_procedurerules": {R.SYSTEM_ADMIN},
     "cases.add_procedurerules": {R.SYSTEM_ADMIN},
+    # Case-file review (案卷评审) and contests (案卷评比): the district leader and the brigade organise rounds
+    # and draw the files; the users a round assigns score them (board leaders and officers of another
+    # board, the brigade, legal reviewers named into the pool), each reaching only the files assigned to
+    # them; board leaders read their board's results once a round ends. The round's organiser (or the
+    # district leader) corrects a submitted score as a new version with the reason. The scoring standard
+    # is versioned reference data kept by the district leader and the system administrator.
+    "reviews.view_reviewround": DISTRICT | {R.BOARD_LEADER},
+    "reviews.add_reviewround": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER},
+    "reviews.change_reviewround": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER},
+    "reviews.view_reviewassignment": DISTRICT | {R.BOARD_LEADER, R.BOARD_OFFICER},
+    "reviews.score_reviewassignment": DISTRICT | {R.BOARD_LEADER, R.BOARD_OFFICER},
+    "reviews.correct_reviewassignment": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER},
+    "reviews.view_rubric": DISTRICT | {R.BOARD_LEADER, R.BOARD_OFFICER, R.SYSTEM_ADMIN},
+    "reviews.add_rubric": {R.DISTRICT_LEADER, R.SYSTEM_ADMIN},
+    "reviews.change_rubric": {R.DISTRICT_LEADER, R.SYSTEM_ADMIN},
     # The working-day calendar and statutory periods: reference data every business role reads (deadlines
     # are computed from it); only the system administrator edits overrides, imports a year's arrangement
     # (CalendarYear) or changes a period rule.
