@@ -20,6 +20,7 @@ urlpatterns = [
     path("training/", include(("zhifa.training.urls", "training"))),
     path("calendar/", include(("zhifa.core.calendar_urls", "calendar"))),
     path("cases/", include(("zhifa.cases.urls", "cases"))),
+    path("reviews/", include(("zhifa.reviews.urls", "reviews"))),
     path("bulletins/", include(("zhifa.bulletins.urls", "bulletins"))),
     path("io/", include(("zhifa.core.io_urls", "io"))),
     path("public/", include(("zhifa.disclosure.urls", "disclosure"))),

@@ -17,6 +17,8 @@ NAV = [
     (_("办案期限"), "cases:deadline_list", "cases.view_casedeadline"),
     (_("法制审核"), "cases:review_queue", "cases.legal_review_case"),
     (_("办案程序参数"), "cases:rules_list", "cases.change_procedurerules"),
+    (_("案卷评审"), "reviews:round_list", "reviews.view_reviewround"),
+    (_("我的评查案卷"), "reviews:assignment_list", "reviews.score_reviewassignment"),
     (_("执法公示"), "publications:queue", "disclosure.view_publication"),
     (_("裁量基准"), "discretion:catalogue_list", "discretion.view_catalogue"),
     (_("生产安全事故"), "accidents:accident_list", "accidents.view_accident"),
