@@ -26,6 +26,7 @@ from zhifa.inspections.api.views import (
 )
 from zhifa.orgs.api.views import CertificateViewSet, OfficerViewSet, RegionViewSet
 from zhifa.planning.api.views import AnnualPlanViewSet, DrawViewSet, TaskViewSet
+from zhifa.reviews.api.views import ReviewAssignmentViewSet, ReviewRoundViewSet
 from zhifa.training.api.views import TrainingSessionViewSet
 
 
@@ -66,6 +67,8 @@ router.register("period-rules", PeriodRuleViewSet)
 router.register("cases", CaseViewSet)
 router.register("legal-reviews", LegalReviewViewSet)
 router.register("case-deadlines", CaseDeadlineViewSet)
+router.register("reviews/rounds", ReviewRoundViewSet, basename="reviewround")
+router.register("reviews/assignments", ReviewAssignmentViewSet, basename="reviewassignment")
 router.register("bulletins", BulletinViewSet)
 # The public portal's JSON: anonymous and read-only (zhifa.disclosure.api.views).
 router.register("public/bodies", PublicBodyViewSet, basename="public-body")
