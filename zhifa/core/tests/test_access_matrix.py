@@ -368,6 +368,41 @@ ROUTES: dict[str, R] = {
     "legalreview-list": R("cases.view_legalreview", api=True),
     "legalreview-detail": R("cases.view_legalreview", "review", scoped=True, api=True),
     "casedeadline-list": R("cases.view_casedeadline", api=True),
+    # Case-file review: rounds (the matrix's round is in scoring, organised by bruce; a draft round for the
+    # settings and the draw, refused for want of closed files), a board-B file assigned to alice (its
+    # reviewer: the grant is the assignment, so bob of board B gets 404), the versioned standard
+    "reviews:round_list": R("reviews.view_reviewround"),
+    "reviews:round_add": R("reviews.add_reviewround"),
+    "reviews:round_detail": R("reviews.view_reviewround", "review_round"),
+    "reviews:round_edit": R("reviews.change_reviewround", "draft_review_round"),
+    "reviews:round_sample": R("reviews.change_reviewround", "draft_review_round", method="post", ok=302),
+    "reviews:round_start": R("reviews.change_reviewround", "review_round", method="post", ok=302),
+    "reviews:round_finish": R("reviews.change_reviewround", "review_round", method="post", ok=302),
+    "reviews:round_verify": R("reviews.view_reviewround", "review_round", method="post"),
+    "reviews:round_candidates": R("reviews.view_reviewround", "review_round"),
+    "reviews:round_export": R("reviews.view_reviewround", "review_round"),
+    "reviews:assignment_list": R("reviews.view_reviewassignment"),
+    "reviews:assignment_detail": R("reviews.view_reviewassignment", "review_assignment", scoped=True),
+    # an empty sheet is shown again with the items' errors
+    "reviews:assignment_score": R(
+        "reviews.score_reviewassignment", "review_assignment", scoped=True, method="post"
+    ),
+    # not yet scored: the correction page sends back to the file
+    "reviews:assignment_correct": R("reviews.correct_reviewassignment", "review_assignment", ok=302),
+    "reviews:assignment_case_file": R("reviews.view_reviewassignment", "review_assignment", scoped=True),
+    "reviews:rubric_list": R("reviews.view_rubric"),
+    "reviews:rubric_detail": R("reviews.view_rubric", "rubric"),
+    # the matrix's draft exists already: copying again is refused with a message and sent back
+    "reviews:rubric_new_version": R("reviews.add_rubric", "rubric", method="post", ok=302),
+    "reviews:rubric_edit": R("reviews.change_rubric", "draft_rubric"),
+    "reviews:rubric_publish": R("reviews.change_rubric", "draft_rubric", method="post", ok=302),
+    "reviewround-list": R("reviews.view_reviewround", api=True),
+    "reviewround-detail": R("reviews.view_reviewround", "review_round", api=True),
+    "reviewassignment-list": R("reviews.view_reviewassignment", api=True),
+    "reviewassignment-detail": R("reviews.view_reviewassignment", "review_assignment", scoped=True, api=True),
+    "reviewassignment-score": R(
+        "reviews.score_reviewassignment", "review_assignment", scoped=True, api=True, method="post", ok=400
+    ),
     # Bulletins: the matrix's bulletin is published (boards read it); approving or publishing it again is
     # refused (the page sends back with the reason, the API answers 409); generating without a month is 400
     "bulletins:bulletin_list": R("bulletins.view_bulletin"),
@@ -467,6 +502,7 @@ def matrix(world):
     objects["training"] = _training(world)
     objects["bulletin"] = _bulletin()
     objects.update(_case_objects(world, objects["inspection"]))
+    objects.update(_review_objects(world))
     return world, objects
 
 
@@ -507,6 +543,55 @@ def _case_objects(world, inspection):
             upload=ContentFile(_png(), name="scene.png"),
         ),
         "rules": ProcedureRules.objects.order_by("effective_from").first(),
+    }
+
+
+def _review_objects(world):
+    """The seeded (published) scoring standard and a draft copy; a round in scoring organised by bruce
+    (stored directly: the draw is tested in zhifa.reviews) with a board-B file assigned to alice; a draft
+    round."""
+    from zhifa.cases.choices import CaseStatus, PartyKind, SourceKind
+    from zhifa.cases.models import Case
+    from zhifa.reviews import services as review_services
+    from zhifa.reviews.choices import RoundStatus
+    from zhifa.reviews.models import ReviewAssignment, ReviewRound, Rubric
+
+    rubric = Rubric.objects.get(name="行政处罚案卷评查评分标准（示例）", version=1)
+    today = timezone.localdate()
+    rounds = {
+        key: ReviewRound.objects.create(
+            name=name,
+            period_start=today - timedelta(days=30),
+            period_end=today,
+            rubric=rubric,
+            organiser=world.bruce,
+            status=status,
+            candidates_json="{}" if status != RoundStatus.DRAFT else "",
+        )
+        for key, name, status in (
+            ("review_round", "年度案卷评查", RoundStatus.SCORING),
+            ("draft_review_round", "下半年案卷评查", RoundStatus.DRAFT),
+        )
+    }
+    case = Case.objects.create(
+        board=world.board_b,
+        agency=world.district,
+        status=CaseStatus.CLOSED,
+        closed_on=today,
+        source_kind=SourceKind.INSPECTION,
+        party_kind=PartyKind.UNIT,
+        party_name="某某五金有限公司",
+        cause="未按规定对从业人员进行安全生产教育和培训",
+        created_by=world.bob,
+    )
+    assignment = ReviewAssignment.objects.create(
+        round=rounds["review_round"], position=0, case=case, board=world.board_b, reviewer=world.alice
+    )
+    return {
+        **rounds,
+        "review_assignment": assignment,
+        "rubric": rubric,
+        "draft_rubric": review_services.new_rubric_version(rubric, user=world.sam),
     }
 
 
