@@ -205,6 +205,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "zhifa.cases.choices.CaseStatus",
         "ReviewOutcomeEnum": "zhifa.cases.choices.ReviewOutcome",
         "ReviewCheckEnum": "zhifa.cases.api.serializers.REVIEW_CHECK_CHOICES",
+        "BulletinStatusEnum": "zhifa.bulletins.choices.BulletinStatus",
     },
 }
 
