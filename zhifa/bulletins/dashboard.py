@@ -59,10 +59,11 @@ def cards(
         value = row["values"][F.MONTH][code]
         change = row["changes"][F.PREV][code]
         link = links.figure_link(code, board_id, start, end, today=today)
+        label, unit = F.indicator_label(code), str(F.BY_CODE[code].unit)
         card = {
             "code": code,
-            "label": F.indicator_label(code),
-            "unit": str(F.BY_CODE[code].unit),
+            "label": label,
+            "unit": "" if label.endswith(unit) else unit,  # 案卷评查平均分, not 平均分 分
             "value": present.fmt(code, value),
             "change": present.fmt_change(code, change),
             "tone": present.tone(code, change),

@@ -55,7 +55,8 @@
       if (!config) { return; }
       var canvas = document.createElement("canvas");
       canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", box.querySelector("svg") ? (box.querySelector("svg title") || {}).textContent || "" : "");
+      var title = box.querySelector("svg title");
+      canvas.setAttribute("aria-label", title ? title.textContent : "");
       box.replaceChildren(canvas);
       new window.Chart(canvas, config);
     });
