@@ -36,6 +36,7 @@ from zhifa.core.audit import audit_context, record
 from zhifa.core.choices import AuditAction
 from zhifa.demo import data, identifiers
 from zhifa.demo.accidents import AccidentCounts, generate_accidents
+from zhifa.demo.cases import CaseCounts, generate_cases
 from zhifa.demo.history import HistoryCounts, generate_history
 from zhifa.demo.inspections import ActivityCounts, build_activity
 from zhifa.demo.planning import build_planning
@@ -98,6 +99,8 @@ class BuildReport:
     accounts: list = field(default_factory=list)
     #: The month of inspections (``zhifa.demo.inspections``); None when not built on this run.
     activity: ActivityCounts | None = None
+    #: Penalty cases in every interesting state (``zhifa.demo.cases``).
+    cases: CaseCounts | None = None
     #: Two years of accidents and this year's training (``zhifa.demo.accidents`` / ``training``).
     accidents: AccidentCounts | None = None
     training: TrainingCounts | None = None
@@ -129,7 +132,7 @@ class BuildReport:
             text += f"；演示账号 {len(self.accounts)} 个已核对，密码已重置为指定密码"
         if self.activity is not None:
             text += f"；{self.activity.summary()}"
-        for extra in (self.accidents, self.training, self.history):
+        for extra in (self.cases, self.accidents, self.training, self.history):
             if extra is not None:
                 text += f"；{extra.summary()}"
         return text + "。"
@@ -183,6 +186,8 @@ def build(
         if activity:
             report.activity = build_activity(seed=seed, today=today, log=log)
             build_planning(seed=seed, today=today, log=log)
+            report.cases = generate_cases(random.Random(f"zhifa-demo-cases:{seed}"), today=today, log=log)
+            log(report.cases.summary() + "。")
             report.accidents = generate_accidents(
                 random.Random(f"zhifa-demo-accidents:{seed}"), years=(today.year - 1, today.year), today=today
             )
