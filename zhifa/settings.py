@@ -206,6 +206,15 @@ SPECTACULAR_SETTINGS = {
         "ReviewOutcomeEnum": "zhifa.cases.choices.ReviewOutcome",
         "ReviewCheckEnum": "zhifa.cases.api.serializers.REVIEW_CHECK_CHOICES",
         "BulletinStatusEnum": "zhifa.bulletins.choices.BulletinStatus",
+        # Every other "status" choice set named for good: a new app's status then cannot rename these.
+        "AnnualPlanStatusEnum": "zhifa.planning.choices.PlanStatus",
+        "DrawStatusEnum": "zhifa.planning.choices.DrawStatus",
+        "TaskStatusEnum": "zhifa.planning.choices.TaskStatus",
+        "CatalogueStatusEnum": "zhifa.discretion.choices.CatalogueStatus",
+        "CertificateStatusEnum": "zhifa.orgs.choices.CertificateStatus",
+        "CaseSourceStatusEnum": "zhifa.inspections.choices.CaseSourceStatus",
+        "ReviewRoundStatusEnum": "zhifa.reviews.choices.RoundStatus",
+        "ReviewAssignmentStatusEnum": "zhifa.reviews.choices.AssignmentStatus",
     },
 }
 
