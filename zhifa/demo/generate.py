@@ -40,6 +40,7 @@ from zhifa.demo.cases import CaseCounts, generate_cases
 from zhifa.demo.history import HistoryCounts, generate_history
 from zhifa.demo.inspections import ActivityCounts, build_activity
 from zhifa.demo.planning import build_planning
+from zhifa.demo.reviews import ReviewCounts, generate_reviews
 from zhifa.demo.training import TrainingCounts, generate_training
 from zhifa.enterprises.choices import (
     ClassificationSource,
@@ -106,6 +107,8 @@ class BuildReport:
     training: TrainingCounts | None = None
     #: Two years of generated history before this month (``zhifa.demo.history``, bulk-created).
     history: HistoryCounts | None = None
+    #: Case-file review rounds over the closed cases (``zhifa.demo.reviews``, through the services).
+    reviews: ReviewCounts | None = None
 
     def summary(self) -> str:
         if not self.built:
@@ -132,7 +135,7 @@ class BuildReport:
             text += f"；演示账号 {len(self.accounts)} 个已核对，密码已重置为指定密码"
         if self.activity is not None:
             text += f"；{self.activity.summary()}"
-        for extra in (self.cases, self.accidents, self.training, self.history):
+        for extra in (self.cases, self.accidents, self.training, self.history, self.reviews):
             if extra is not None:
                 text += f"；{extra.summary()}"
         return text + "。"
@@ -199,6 +202,11 @@ def build(
             # After the cases made through the services (they are skipped where a board has a case).
             report.history = generate_history(random.Random(f"zhifa-demo-history:{seed}"), today=today)
             log(report.history.summary() + "。")
+            # After the cases and the history: the rounds draw from their closed files.
+            report.reviews = generate_reviews(
+                random.Random(f"zhifa-demo-reviews:{seed}"), today=today, log=log
+            )
+            log(report.reviews.summary() + "。")
         record(AuditAction.SYSTEM, object_type="demo.dataset", object_id=str(seed), message=report.summary())
     return report
 
