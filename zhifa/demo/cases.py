@@ -8,7 +8,7 @@ the written reason), one returned by the reviewer for 补充材料, one revoked 
 registered directly (a complaint, an assignment, a random inspection), have gone further: one notified
 (its statement and hearing-request periods running), one decided and awaiting service, one executing
 with its payment overdue, one closed, one archived with its electronic case file, one simple-procedure
-(当场处罚) case filed with the bureau, one not penalised under 行政处罚法 art. 33 (首违不罚). Two queued
+(当场处罚) case, its fine paid at the bank and the decision filed with the bureau, one not penalised under 行政处罚法 art. 33 (首违不罚). Two queued
 sources are left for the 立案 button.
 
 Every step goes through the step's own form (``zhifa.cases.forms``, as the case page and the API validate
@@ -302,6 +302,7 @@ SPECS: tuple[Spec, ...] = (
             ("submit_simple_review", 6),
             ("legal_review", 5),
             ("decide_on_spot", 4),
+            ("record_payment", 3),  # at the bank: only fines up to 100 元 are collected on the spot
             ("file_simple", 2),
         ),
         procedure=Procedure.SIMPLE,

@@ -313,10 +313,15 @@ def test_running_the_demo_again_changes_no_counts_and_the_chain_verifies(demo):
 
 
 def activity_counts() -> dict[str, int]:
+    from zhifa.cases import models as c
     from zhifa.documents.models import IssuedDocument
     from zhifa.inspections import models as m
+    from zhifa.reviews import models as r
 
     rows = (
+        c.Case,
+        c.CaseEvent,
+        c.LegalReview,
         m.Inspection,
         m.InspectionResult,
         m.Hazard,
@@ -327,6 +332,9 @@ def activity_counts() -> dict[str, int]:
         m.Evidence,
         m.CaseSource,
         IssuedDocument,
+        r.ReviewRound,
+        r.ReviewAssignment,
+        r.ScoreSheet,
     )
     return {model.__name__: model.objects.count() for model in rows}
 
@@ -423,13 +431,19 @@ def test_documents_are_numbered_gaplessly_per_agency_kind_and_year_in_order_of_i
     from zhifa.documents.models import IssuedDocument
 
     series: dict[tuple, list] = {}
-    for doc in IssuedDocument.objects.order_by("issued_at", "pk"):
+    for doc in IssuedDocument.objects.select_related("kind").order_by("issued_at", "pk"):
+        if not doc.kind.numbered:  # 询问笔录, 调查报告 and the like carry no number
+            assert doc.sequence is None and not doc.number and doc.pdf_sha256, doc.pk
+            continue
         series.setdefault((doc.agency_id, doc.kind_id, doc.year), []).append(doc)
     assert {kind for _agency, kind, _year in series} >= {
         "inspection_record",
         "rectification_order",
         "reinspection_opinion",
         "extension_approval",
+        "case_registration",
+        "penalty_decision",
+        "legal_review_opinion",
     }
     for key, docs in series.items():
         assert [d.sequence for d in docs] == list(range(1, len(docs) + 1)), key
@@ -444,6 +458,127 @@ def test_running_the_demo_again_adds_no_activity(demo):
     assert before["Inspection"] >= 14 * 5
     call_command("demo", "--no-serve", "--password", PASSWORD, stdout=io.StringIO())
     assert activity_counts() == before
+    assert audit.verify().ok
+
+
+# --- Penalty cases (zhifa.demo.cases) ----------------------------------------------------------------
+
+
+def service_cases():
+    """The cases the demo took through the case services (each has its 登记案件 event), as opposed to
+    any generated in bulk."""
+    from zhifa.cases.models import Case
+
+    return Case.objects.filter(events__transition="create").distinct()
+
+
+@slow
+def test_the_demo_has_cases_in_every_state_worth_showing(demo, client):
+    from zhifa.cases.choices import CaseStatus as S
+    from zhifa.cases.choices import DecisionKind, Procedure, ReviewOutcome
+    from zhifa.cases.models import CaseDeadline, CaseEvent, LegalReview
+    from zhifa.inspections.models import CaseSource
+
+    today = timezone.localdate()
+    cases = service_cases()
+    assert 12 <= cases.count() <= 16 and cases.values("board").distinct().count() >= 8
+    statuses = Counter(cases.values_list("status", flat=True))
+    for status in (
+        S.DRAFT,
+        S.REGISTRATION_APPROVAL,
+        S.INVESTIGATING,
+        S.LEGAL_REVIEW,
+        S.NOTIFIED,
+        S.DECIDED,
+        S.EXECUTING,
+        S.EXECUTED,
+        S.CLOSED,
+        S.ARCHIVED,
+        S.REVOKED,
+    ):
+        assert statuses[status] >= 1, status
+    # Registered from the inspections' queue of case sources, with findings left queued for 立案.
+    assert cases.filter(source__hazard__isnull=False, source_kind="hazard").count() >= 5
+    assert not cases.filter(source__isnull=False).exclude(source__status="accepted").exists()
+    assert CaseSource.objects.filter(status="queued").exists()
+    # The legal reviewers' queue: rounds awaiting review with due dates, one of them overdue.
+    pending = LegalReview.objects.pending().filter(case__in=cases)
+    assert pending.count() >= 3 and set(pending.values_list("case__status", flat=True)) == {S.LEGAL_REVIEW}
+    assert pending.filter(due_on__lt=today).exists() and pending.filter(due_on__gte=today).exists()
+    assert pending.exclude(case__deviation_reason="").exists()  # a fine above its tier, with the reason
+    # Returned for 补充材料: back under investigation with the reviewer's reasons.
+    returned = cases.get(legal_reviews__outcome=ReviewOutcome.SUPPLEMENT)
+    assert returned.status == S.INVESTIGATING
+    assert len(returned.legal_reviews.get().opinion) >= 10
+    # Notified: the statement period running; executing with the payment overdue.
+    notified = cases.get(status=S.NOTIFIED)
+    assert notified.deadlines.running().filter(rule_code="statement_defence", due_on__gte=today).exists()
+    overdue = cases.get(status=S.EXECUTING, procedure=Procedure.GENERAL)
+    assert overdue.payment_due_on < today and overdue.paid_amount == 0 and overdue.fine_amount > 0
+    assert CaseDeadline.objects.overdue(today).filter(case=overdue, rule_code="payment").exists()
+    # One simple-procedure case, decided on the spot and filed; one not penalised (art. 33); one revoked.
+    simple = cases.get(procedure=Procedure.SIMPLE)
+    assert simple.decided_on and simple.simple_filed_on and simple.fine_amount <= 3000
+    assert simple.status == S.EXECUTED and simple.paid_amount == simple.fine_amount
+    no_penalty = cases.get(decision_kind=DecisionKind.NO_PENALTY)
+    assert no_penalty.decided_on and no_penalty.fine_amount is None
+    assert no_penalty.proposal["level"] == "no_penalty"
+    assert len(cases.get(status=S.REVOKED).end_reason) >= 10
+    # Nothing happened today or later: the weeks were replayed.
+    midnight = timezone.make_aware(datetime.combine(today, time()))
+    assert not CaseEvent.objects.filter(case__in=cases, at__gte=midnight).exists()
+    assert "行政处罚案件" in demo.output
+    # The reviewer finds each round in the queue with its due date.
+    client.force_login(User.objects.get(username="reviewer1"))
+    for review in pending.select_related("case"):
+        page = client.get(reverse("cases:review_queue"), {"q": review.case.party_name}).content.decode()
+        assert review.case.party_name in page and f"{review.due_on:%Y-%m-%d}" in page
+
+
+@slow
+def test_every_decided_board_case_has_an_approved_legal_review_of_what_was_decided(demo):
+    from zhifa.cases.casefile import missing_documents
+    from zhifa.cases.gate import approved_review, check_decision_allowed, handled_by_board
+    from zhifa.cases.models import Case
+
+    for case in Case.objects.exclude(decided_on=None):
+        assert not handled_by_board(case) or approved_review(case) is not None, case.pk
+    decided = service_cases().exclude(decided_on=None)
+    assert decided.count() >= 6
+    for case in decided:
+        assert handled_by_board(case), case.pk
+        review = approved_review(case)
+        check_decision_allowed(case)  # what was decided is the proposal the reviewer approved
+        assert review.reviewer.role == Role.LEGAL_REVIEWER and review.reviewer.officer.legal_qualification
+        assert not case.case_officers.filter(officer=review.reviewer.officer).exists()
+        assert review.document is not None and review.decided_at.date() <= case.decided_on
+    for case in service_cases().filter(status__in=["closed", "archived"]):
+        assert missing_documents(case) == [], case.pk
+
+
+@slow
+def test_the_demo_legal_reviewers_hold_the_legal_profession_qualification(demo):
+    reviewers = User.objects.filter(role=Role.LEGAL_REVIEWER).select_related("officer")
+    assert reviewers.count() == 3
+    for user in reviewers:
+        assert user.officer.legal_qualification and user.officer.legal_qualification_number, user.username
+
+
+@slow
+def test_the_archived_case_file_verifies_against_its_recorded_hash(demo):
+    import hashlib
+
+    from zhifa.cases.casefile import case_file_for_download
+
+    case = service_cases().get(status="archived")
+    pdf, sha = case_file_for_download(case)
+    assert pdf.startswith(b"%PDF-")
+    assert hashlib.sha256(pdf).hexdigest() == sha == case.case_file_sha256
+    assert case.archived_on and case.evidence.filter(kind="photo").exists()
+    entry = AuditEntry.objects.filter(
+        action=AuditAction.DOCUMENT_ISSUE, object_type="cases.case", object_id=str(case.pk)
+    ).last()
+    assert entry is not None and entry.after["case_file_sha256"] == sha
     assert audit.verify().ok
 
 
@@ -519,6 +654,73 @@ def test_two_years_of_history_give_this_months_bulletin_real_figures(demo, clien
     assert len({row["score"] for row in current["ranking"]["rows"]}) > 3
     client.force_login(User.objects.get(username="leader"))
     assert client.get(reverse("bulletins:dashboard")).status_code == 200
+
+
+# --- Case-file reviews (zhifa.demo.reviews, zhifa.reviews) ---------------------------------------------
+
+
+@slow
+def test_finished_review_rounds_give_results_rankings_prizes_and_the_bulletins_average_score(demo):
+    from zhifa.bulletins import figures
+    from zhifa.reviews import services
+    from zhifa.reviews.choices import RoundKind, RoundStatus
+    from zhifa.reviews.models import ReviewAssignment, ReviewRound, ScoreSheet
+
+    today = timezone.localdate()
+    boards = [b.pk for b in Region.objects.boards()]
+    finished = ReviewRound.objects.filter(status=RoundStatus.FINISHED)
+    review = finished.get(kind=RoundKind.REVIEW)
+    contest = finished.get(kind=RoundKind.CONTEST)
+    # The last full quarter, reviewed after it ended and before today; last year's contest.
+    assert (review.period_start.month - 1) % 3 == 0 and review.period_start.day == 1
+    assert review.period_end < review.finished_on < today and (today - review.period_end).days < 100
+    assert (contest.period_start.month, contest.period_end.month, contest.period_end.day) == (1, 12, 31)
+    assert contest.period_end < contest.finished_on < today
+    for round_ in (review, contest):
+        assert services.verify_round(round_).ok, round_  # the draw recomputes from the revealed seed
+        assert not round_.assignments.exclude(status="submitted").exists()
+        table = services.results(round_)
+        assert len(table) >= 10 and all(row.average is not None and row.rank for row in table)
+        assert len({row.average for row in table}) >= 5  # the boards differ: the ranking means something
+    assert [row.award for row in services.awards(contest)] == ["first"] + ["second"] * 2 + ["third"] * 3
+    # Scores around realistic values; a veto only with its reason.
+    sheets = ScoreSheet.objects.filter(assignment__round__in=[review, contest])
+    totals = [sheet.total for sheet in sheets if not sheet.vetoed]
+    assert len(totals) >= 40 and sum(70 <= t <= 95 for t in totals) >= 0.8 * len(totals)
+    assert sheets.filter(vetoed=True).count() <= 0.1 * sheets.count()
+    for sheet in sheets.filter(vetoed=True):
+        assert sheet.total == 0 and not sheet.passed
+        assert all(len(s.note) >= 10 for s in sheet.scores.filter(vetoed=True)), sheet.pk
+    # Scored by reviewers of other boards, before today (the days were replayed).
+    midnight = timezone.make_aware(datetime.combine(today, time()))
+    assert not sheets.filter(created_at__gte=midnight).exists()
+    assert not ReviewAssignment.objects.filter(board__in=boards, reviewer__region=F("board")).exists()
+    # The bulletin reads the averages for the month each round ended.
+    scores = services.average_scores(boards, review.finished_on, review.finished_on)
+    assert len(scores) >= 10 and all(50 <= v <= 100 for v in scores.values())
+    month = figures.compute(review.finished_on.replace(day=1), today=today)
+    shown = [row["values"]["month"]["case_score"] for row in month["boards"]]
+    assert sum(v is not None for v in shown) >= 10 and month["district"]["values"]["month"]["case_score"]
+    assert "案卷评查 3 轮" in demo.output
+
+
+@slow
+def test_a_demo_reviewer_finds_files_waiting_in_the_round_being_scored(demo, client):
+    from zhifa.reviews.choices import RoundStatus
+    from zhifa.reviews.models import ReviewRound
+
+    round_ = ReviewRound.objects.get(status=RoundStatus.SCORING)
+    assert round_.period_end < timezone.localtime(round_.scoring_started_at).date() < timezone.localdate()
+    assert round_.assignments.filter(status="submitted").exists()
+    waiting = round_.assignments.filter(status="pending", reviewer__username="brigade1")
+    waiting = waiting.select_related("case")
+    assert waiting.exists()
+    client.force_login(User.objects.get(username="brigade1"))
+    page = client.get(reverse("reviews:assignment_list")).content.decode()
+    for assignment in waiting:
+        assert assignment.case.party_name in page
+        assert client.get(assignment.get_absolute_url()).status_code == 200
+    assert client.get(reverse("reviews:assignment_score", args=[waiting[0].pk])).status_code == 200
 
 
 @slow
