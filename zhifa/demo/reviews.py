@@ -105,7 +105,9 @@ class ReviewCounts:
     vetoed: int = 0
     pending: int = 0
     points: Decimal = Decimal("0")
+    #: Rounds not organised: no closed file in the period / the draw refused (the reason is logged).
     left_out: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
     existing: bool = False
     skipped: str = ""
 
@@ -114,15 +116,23 @@ class ReviewCounts:
             return "案卷评查已存在，未重复生成"
         if self.skipped:
             return f"未生成案卷评查（{self.skipped}）"
+        if not self.rounds:
+            return f"未生成案卷评查（{self.missing()}）"
         average = f"，平均 {self.points / self.scored:.1f} 分" if self.scored else ""
         text = (
             f"案卷评查 {len(self.rounds)} 轮（{'、'.join(self.rounds)}；已结束 {self.finished} 轮），"
             f"抽取案卷 {self.files} 份，已评分 {self.scored} 份（触及否决项 {self.vetoed} 份{average}），"
             f"待评分 {self.pending} 份"
         )
+        return text + (f"；{self.missing()}" if self.left_out or self.refused else "")
+
+    def missing(self) -> str:
+        parts = []
         if self.left_out:
-            text += f"；{'、'.join(self.left_out)}期间没有已结案的案件，未组织"
-        return text
+            parts.append(f"{'、'.join(self.left_out)}期间没有已结案的案件，未组织")
+        if self.refused:
+            parts.append(f"{'、'.join(self.refused)}无法抽取案卷，未组织")
+        return "；".join(parts)
 
 
 @dataclass(frozen=True)
@@ -326,7 +336,7 @@ class ReviewBuilder:
                 round_.pk = None
                 round_._state.adding = True
                 self.log(f"{plan.name}：{'；'.join(exc.messages)}")
-        self.counts.left_out.append(plan.name)
+        self.counts.refused.append(plan.name)
         return None
 
     def moments(self, plan: _Plan, n: int) -> list[datetime]:
