@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from html import escape
 
+from django.utils.translation import gettext as _
+
 FONT = "'Noto Sans CJK SC', 'Noto Serif CJK SC', 'Microsoft YaHei', sans-serif"
 #: Series colours (colour-blind-safe Okabe–Ito), the first for the main series.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
@@ -143,7 +145,12 @@ def ranking_chart(ranking: dict, *, title: str = "", url_for=None) -> str:
         Bar(
             label=f"{row['rank'] or '—'}. {row['name']}",
             value=row["score"],
-            title=f"{row['name']}：第 {row['rank'] or '—'} 名，得分 {'—' if row['score'] is None else _fmt(row['score'])}",
+            title=_("%(name)s：第 %(rank)s 名，得分 %(score)s")
+            % {
+                "name": row["name"],
+                "rank": row["rank"] or "—",
+                "score": "—" if row["score"] is None else _fmt(row["score"]),
+            },
             url=url_for(row["board"]) if url_for else "",
         )
         for row in ranking.get("rows", [])

@@ -48,6 +48,7 @@ def chart_data(figures: dict) -> dict:
     ranking = figures.get("ranking") or {}
     district = figures["district"]
     return {
+        "score_label": _("得分"),
         "months": figures["trend_months"],
         "trend": [
             {"label": F.indicator_label(code), "values": district["trend"][code]} for code in F.TREND_CODES

@@ -12,7 +12,7 @@
       type: "bar",
       data: {
         labels: data.ranking.map(function (r) { return (r.rank || "—") + ". " + r.label; }),
-        datasets: [{ label: "得分", data: data.ranking.map(function (r) { return r.value; }), backgroundColor: COLOURS[0] }]
+        datasets: [{ label: data.score_label, data: data.ranking.map(function (r) { return r.value; }), backgroundColor: COLOURS[0] }]
       },
       options: {
         indexAxis: "y",
