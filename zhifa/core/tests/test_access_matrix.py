@@ -343,9 +343,7 @@ ROUTES: dict[str, R] = {
     "cases:case_add": R("cases.add_case"),
     "cases:case_from_source": R("cases.add_case", "casesource", scoped=True),
     "cases:case_detail": R("cases.view_case", "case", scoped=True),
-    "cases:case_step": R(
-        "cases.handle_case", "case", scoped=True, extra=(("name", "submit_registration"),)
-    ),
+    "cases:case_step": R("cases.handle_case", "case", scoped=True, extra=(("name", "submit_registration"),)),
     "cases:evidence_add": R("cases.add_caseevidence", "case", scoped=True, method="post", ok=302),
     # a case not yet archived downloads a preview bound from its current documents
     "cases:case_file": R("cases.view_case", "case", scoped=True),
@@ -530,7 +528,9 @@ def _case_objects(world, inspection):
     today = timezone.localdate()
     return {
         "case": case,
-        "casesource": services.refer_to_case(user=world.alice, description="未按规定培训", inspection=inspection),
+        "casesource": services.refer_to_case(
+            user=world.alice, description="未按规定培训", inspection=inspection
+        ),
         "review": LegalReview.objects.create(
             case=case, round=1, submitted_by=world.alice, due_on=today, proposal_version=0
         ),
