@@ -79,6 +79,42 @@ def _fresh_calendar():
     calendar.clear_cache()
 
 
+#: Test directories whose tests read what a document says (its content), not how WeasyPrint lays it out:
+#: their documents are "rendered" as the content itself, which takes a case through its dozen forms in
+#: milliseconds instead of seconds. Tests of layout and PDF text (the document engine, the case file,
+#: the forms' PDF text, the browser) are outside these paths or marked ``real_render``.
+QUICK_RENDER_PATHS = (
+    "zhifa/cases/tests/",
+    "zhifa/disclosure/tests/",
+    "zhifa/reviews/tests/",
+    "zhifa/bulletins/tests/",
+    "zhifa/core/tests/test_access_matrix.py",
+)
+REAL_RENDER_FILES = ("test_case_file.py", "test_browser.py", "test_documents.py", "test_pdf.py")
+
+
+@pytest.fixture(autouse=True)
+def _quick_render(request, monkeypatch):
+    path = str(request.node.path).replace("\\", "/")
+    if (
+        not any(p in path for p in QUICK_RENDER_PATHS)
+        or path.endswith(REAL_RENDER_FILES)
+        or request.node.get_closest_marker("real_render")
+    ):
+        yield
+        return
+    import json
+
+    from zhifa.documents import rendering
+
+    def render(kind, content):
+        body = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()
+        return rendering.Rendered(pdf=b"%PDF-1.7\n%" + body, docx=b"PK" + body)
+
+    monkeypatch.setattr(rendering, "render", render)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2's deliberate slowness is for attackers, not for the suite's dozens of personas."""
