@@ -365,7 +365,6 @@ def test_every_board_has_signed_inspections_in_the_last_thirty_days(demo):
 
 @slow
 def test_every_signed_inspection_has_two_officers_certified_on_its_date_and_is_complete(demo):
-    from zhifa.inspections.models import Inspection
 
     inspections = (
         service_inspections()
