@@ -11,6 +11,7 @@ stays internal until someone adds it here on purpose.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -296,13 +297,22 @@ def public_decisions(*, q: str = "", year: int | None = None) -> QuerySet[Public
     publications = Publication.objects.all()
     if year:
         publications = publications.filter(decided_on__year=year)
-    q = (q or "").strip()[:64]
+    q = search_text(q, 64)
     if q:
         live = Q(withdrawn_at__isnull=True) & (
             Q(content__party_name__icontains=q) | Q(content__cause__icontains=q)
         )
         publications = publications.filter(Q(decision_number__icontains=q) | live)
     return publications
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def search_text(value, limit: int) -> str:
+    """Free text from a query string, without control characters (PostgreSQL refuses a NUL in a text
+    parameter, and none belongs in a search), trimmed and capped."""
+    return _CONTROL.sub("", str(value or "")).strip()[:limit]
 
 
 def parse_year(value) -> int | None:

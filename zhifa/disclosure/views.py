@@ -108,7 +108,7 @@ class OfficerListView(PublicView):
         unit = _int(request.GET.get("unit"))
         if unit:
             officers = officers.filter(unit_id=unit)
-        q = (request.GET.get("q") or "").strip()[:32]
+        q = services.search_text(request.GET.get("q"), 32)
         if q:
             officers = officers.filter(Q(name__icontains=q) | Q(certificates__number__iexact=q)).distinct()
         page = self.page(request, officers, 50)
@@ -143,7 +143,7 @@ class DecisionListView(PublicView):
 
     def get_context(self, request, **kwargs):
         year = services.parse_year(request.GET.get("year"))
-        q = (request.GET.get("q") or "").strip()[:64]
+        q = services.search_text(request.GET.get("q"), 64)
         publications = services.public_decisions(q=q, year=year)
         return {"page": self.page(request, publications), "year": year, "q": q}
 
