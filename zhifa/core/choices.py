@@ -15,6 +15,21 @@ class AuditAction(models.TextChoices):
     DOCUMENT_ISSUE = "document_issue", _("文书签发")
     TOKEN = "token", _("令牌签发")
     SYSTEM = "system", _("系统")
+    # Security (等保 level 3): lockouts, sessions, second factor, tokens, personal data, administrators.
+    LOCKOUT = "lockout", _("账号锁定")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    SESSION_END = "session_end", _("结束会话")
+    OTP = "otp", _("第二因素")
+    REAUTH = "reauth", _("重新验证")
+    TOKEN_REVOKE = "token_revoke", _("令牌作废")
+    ROLE_CHANGE = "role_change", _("角色变更")
+    DENIED = "denied", _("越权访问")
+    UNMASK = "unmask", _("查看个人信息")
+    BREAK_GLASS = "break_glass", _("应急账号")
+    ANCHOR = "anchor", _("审计锚点")
+    ARCHIVE = "archive", _("审计归档")
+    BACKUP = "backup", _("备份")
+    RESTORE = "restore", _("恢复")
 
 
 class PeriodUnit(models.TextChoices):

