@@ -92,6 +92,9 @@ class PasswordHistory(models.Model):
         ordering = ["-created_at", "-id"]
         default_permissions = ()
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
 
 class UserSession(models.Model):
     """A signed-in session of an account, as the security administrator sees and ends it.
