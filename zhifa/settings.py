@@ -51,7 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # rest_framework.authtoken is gone: zhifa.accounts.tokens keeps digests with an expiry (its old
+    # table authtoken_token stays in existing databases, unused; see docs/operations.md).
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -176,7 +177,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "zhifa.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["zhifa.core.api_policy.RolePermission"],
@@ -205,7 +206,7 @@ SPECTACULAR_SETTINGS = {
     # The schema names every field of the enforcement records: signed-in users only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SERVE_AUTHENTICATION": [
-        "rest_framework.authentication.TokenAuthentication",
+        "zhifa.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Several models have a "status", "level" or "kind" of their own: each choice set its own name.
@@ -260,3 +261,22 @@ ZHIFA_RECTIFICATION_DEFAULT_DAYS = {
     "general": envint("ZHIFA_RECTIFICATION_DAYS_GENERAL", 15),
     "major": envint("ZHIFA_RECTIFICATION_DAYS_MAJOR", 30),
 }
+
+# Second factor, re-authentication and API tokens (zhifa.accounts.mfa, zhifa.accounts.tokens;
+# docs/operations.md "第二因素与 API 令牌").
+# Roles by value (zhifa.core.roles.Role), comma-separated; "none" for no role (then only the accounts
+# marked 要求第二因素, or every account with ZHIFA_MFA_REQUIRED_ALL).
+ZHIFA_MFA_REQUIRED_ROLES = [
+    role
+    for role in envlist(
+        "ZHIFA_MFA_REQUIRED_ROLES",
+        ["legal_reviewer", "district_leader", "system_admin", "security_admin", "audit_admin"],
+    )
+    if role.lower() != "none"
+]
+ZHIFA_MFA_REQUIRED_ALL = envbool("ZHIFA_MFA_REQUIRED_ALL", False)
+ZHIFA_REAUTH_SECONDS = envint("ZHIFA_REAUTH_SECONDS", 300)
+ZHIFA_API_TOKEN_MAX_DAYS = envint("ZHIFA_API_TOKEN_MAX_DAYS", 90)
+ZHIFA_API_TOKEN_DAYS = min(envint("ZHIFA_API_TOKEN_DAYS", 90), ZHIFA_API_TOKEN_MAX_DAYS)
+OTP_TOTP_ISSUER = env("ZHIFA_OTP_ISSUER") or "执法一体化平台"
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp: seconds of delay, doubling after each wrong code

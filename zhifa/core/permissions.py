@@ -231,6 +231,10 @@ PERMISSIONS: dict[str, Set[str]] = {
     "accounts.add_user": {R.SYSTEM_ADMIN},
     "accounts.change_user": {R.SYSTEM_ADMIN},
     "accounts.assign_role": {R.SECURITY_ADMIN},
+    # Second factor and API tokens: the security administrator resets a lost authenticator and
+    # revokes anyone's token (every user lists, issues and revokes their own).
+    "accounts.reset_otp": {R.SECURITY_ADMIN},
+    "accounts.revoke_apitoken": {R.SECURITY_ADMIN},
 }
 
 

@@ -88,6 +88,10 @@ ROUTES: dict[str, R] = {
     "io:expert_import": R("experts.import_expert"),
     "io:expert_export": R("experts.export_expert"),
     "io:expert_template": R("experts.import_expert"),
+    # The security administrator: everyone's API tokens; resetting a user's second factor asks for
+    # re-authentication first (302 to the re-authentication page, before the account is looked up)
+    "token_admin_list": R("accounts.revoke_apitoken"),
+    "otp_reset": R("accounts.reset_otp", ok=302, extra=(("pk", "1"),)),
     # The audit log
     "core:audit_list": R("core.view_auditentry"),
     "core:audit_export": R("core.export_auditentry"),
@@ -447,8 +451,10 @@ def _case_step_routes() -> dict[str, R]:
 
 ROUTES.update(_case_step_routes())
 
-#: Routes open to everyone or to any signed-in user, tested on their own below.
+#: Routes open to everyone or to any signed-in user, tested on their own below (the second factor,
+#: re-authentication and one's own API tokens: zhifa/accounts/tests/test_mfa.py, test_tokens.py).
 OPEN_ROUTES = {"home", "healthz", "login", "logout", "api-root", "api-schema", "api-docs"}
+OPEN_ROUTES |= {"otp_verify", "otp_setup", "otp_recovery", "reauth", "token_list", "token_revoke"}
 
 #: Who is tried, in order, for each column of the matrix.
 BOARD_A = ("alice", "albert", "amy")
