@@ -69,11 +69,19 @@ def save_enterprise(
     expected_version: int | None = None,
     classifier: Classifier | None = None,
 ) -> Enterprise:
-    """Validate, reclassify and save; refuse an edit made on a stale version."""
+    """Validate, reclassify and save; refuse an edit made on a stale version.
+
+    ``expected_version`` is the version the user read (the form's hidden field, the API's
+    ``version``). Without it the edit is checked against the version the instance was loaded with:
+    every field is written back, so saving a copy loaded before someone else's save would otherwise
+    put their change back silently.
+    """
     enterprise.full_clean(exclude=["version"])
     with transaction.atomic():
         previous_class = ""
         if enterprise.pk:
+            if expected_version is None:
+                expected_version = enterprise.version
             current = (
                 Enterprise.objects.select_for_update()
                 .filter(pk=enterprise.pk)
@@ -141,6 +149,10 @@ def reclassify_all(*, user=None, ruleset: ClassRuleSet | None = None) -> int:
         if result.enforcement_class != enterprise.enforcement_class or enterprise.class_ruleset_id != getattr(
             result.ruleset, "pk", None
         ):
-            save_enterprise(enterprise, user=user, classifier=classifier)
+            try:
+                save_enterprise(enterprise, user=user, classifier=classifier)
+            except ConcurrentEditError:
+                # Edited since this loop read it: classify the row as it is now, keeping that edit.
+                save_enterprise(Enterprise.objects.get(pk=enterprise.pk), user=user, classifier=classifier)
             changed += 1
     return changed

@@ -13,6 +13,8 @@ from zhifa.cases.models import Case, CaseEvent, LegalReview
 from zhifa.cases.tests.helpers import new_case, review_data, walk
 from zhifa.cases.workflow import Refused
 from zhifa.core import audit
+from zhifa.core.choices import AuditAction
+from zhifa.core.models import AuditEntry
 from zhifa.core.roles import Role
 from zhifa.core.testing import build_world, make_officer, make_user
 from zhifa.orgs.choices import Post
@@ -92,5 +94,11 @@ def test_fifty_concurrent_attempts_at_one_transition_give_exactly_one(
 
     assert not errors, errors
     assert (len(done), len(refused)) == (1, 49)
+    assert all("办案程序顺序" in exc.rule for exc in refused)
     assert CaseEvent.objects.filter(case_id=case.pk, transition="review_registration").count() == 1
     assert Case.objects.get(pk=case.pk).status == CaseStatus.REGISTRATION_APPROVAL
+    transitions = AuditEntry.objects.filter(
+        action=AuditAction.TRANSITION, object_type="cases.case", object_id=str(case.pk)
+    )
+    assert [e.after["step"] for e in transitions.order_by("pk")].count("review_registration") == 1
+    assert audit.verify().ok
