@@ -39,13 +39,21 @@ class RolePermission(permissions.BasePermission):
             return False
         custom = getattr(view, "required_perms", {}).get(getattr(view, "action", None))
         if custom:
-            return user.has_perm(custom)
+            return _noted(request, user, custom)
         queryset = getattr(view, "queryset", None)
         if queryset is None:
             return False
         opts = queryset.model._meta
         action = ACTION_FOR_METHOD.get(request.method, "change")
-        return user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+        return _noted(request, user, f"{opts.app_label}.{action}_{opts.model_name}")
+
+
+def _noted(request, user, perm: str) -> bool:
+    """Check ``perm``, naming it on the request for the DENIED audit row (zhifa.core.middleware)."""
+    allowed = user.has_perm(perm)
+    if not allowed:
+        request._request.zhifa_permission = perm
+    return allowed
 
 
 def exception_handler(exc, context):

@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from zhifa.core import audit, signals  # noqa: F401  (registers the audit handlers)
+        # The audit handlers; the system checks, which load the break-glass account's rules.
+        from zhifa.core import audit, checks, signals  # noqa: F401

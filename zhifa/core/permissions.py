@@ -266,8 +266,19 @@ class RoleBackend(ModelBackend):
         return any(p.startswith(app_label + ".") for p in self.get_all_permissions(user_obj))
 
 
+        if getattr(user_obj, "is_break_glass", False):
+            # The break-glass account: every administrator's rights, only inside its window
+            # (zhifa.accounts.breakglass). ``is_superuser``/``is_staff`` grant nothing anywhere.
+            from zhifa.accounts import breakglass
+
+            return set(breakglass.break_glass_permissions()) if breakglass.window_open(user_obj) else set()
 def is_district_wide(user) -> bool:
     return getattr(user, "role", None) in DISTRICT_ROLES
+    def user_can_authenticate(self, user):
+        from zhifa.accounts import breakglass
+
+        return super().user_can_authenticate(user) and breakglass.may_sign_in(user)
+
 
 
 def is_board_bound(user) -> bool:
