@@ -107,12 +107,18 @@ def audit_triggers_lifted(django_db_setup, django_db_blocker):
     from django.db import connection
 
     append_only = importlib.import_module("zhifa.core.migrations.0002_audit_append_only")
+    # 0006 narrows the triggers to the archive's permit and guards the archive checkpoints too.
+    archive_permit = importlib.import_module("zhifa.core.migrations.0006_audit_archive")
+    shim = _SchemaEditorShim(connection)
     with django_db_blocker.unblock():
-        append_only.reverse(None, _SchemaEditorShim(connection))
+        archive_permit.reverse(None, shim)
+        append_only.reverse(None, shim)
     yield
     with django_db_blocker.unblock():
-        append_only.reverse(None, _SchemaEditorShim(connection))
-        append_only.forward(None, _SchemaEditorShim(connection))
+        archive_permit.reverse(None, shim)
+        append_only.reverse(None, shim)
+        append_only.forward(None, shim)
+        archive_permit.forward(None, shim)
 
 
 @pytest.fixture(autouse=True)

@@ -287,7 +287,19 @@ DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 5
 
 # Audit chain: the digest to use (SM3 where OpenSSL provides it, see zhifa.core.crypto).
-ZHIFA_AUDIT_RETENTION_DAYS = max(184, envint("ZHIFA_AUDIT_RETENTION_DAYS", 184))
+# Retention, anchors and archives (`zhifa audit anchor|verify|archive`, docs/operations.md): rows stay in
+# the table at least this many days (网络安全法 art. 21: six months, so never below 184); the signed
+# anchors go to a file outside the database and/or syslog; the signing key comes from the environment
+# or is generated once at DATA_DIR/keys/audit-signing.key.
+ZHIFA_AUDIT_RETENTION_DAYS = envint("ZHIFA_AUDIT_RETENTION_DAYS", 184)
+if ZHIFA_AUDIT_RETENTION_DAYS < 184:
+    raise ConfigError(
+        f"ZHIFA_AUDIT_RETENTION_DAYS={ZHIFA_AUDIT_RETENTION_DAYS} 太短：审计日志至少保存 184 天（网络安全法第二十一条：六个月）"
+    )
+ZHIFA_AUDIT_SIGNING_KEY = env("ZHIFA_AUDIT_SIGNING_KEY") or ""
+ZHIFA_AUDIT_ANCHOR_FILE = Path(env("ZHIFA_AUDIT_ANCHOR_FILE") or DATA_DIR / "audit-anchors.jsonl")
+ZHIFA_AUDIT_SYSLOG = env("ZHIFA_AUDIT_SYSLOG") or "/dev/log"
+ZHIFA_AUDIT_SYSLOG_FACILITY = env("ZHIFA_AUDIT_SYSLOG_FACILITY") or "authpriv"
 ZHIFA_IMPORT_MAX_BYTES = envint("ZHIFA_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
 LOGGING = {

@@ -67,8 +67,8 @@ def _tamper(sql, params):
             cursor.execute(sql, params)
             cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
         else:
-            cursor.execute("DROP TRIGGER core_auditentry_no_update")
-            cursor.execute("DROP TRIGGER core_auditentry_no_delete")
+            cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
             cursor.execute(sql, params)
 
 
