@@ -4,7 +4,7 @@ from typing import ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.audit import AuditedModel
@@ -70,6 +70,18 @@ class User(AuditedModel, AbstractUser):
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        # Every password set on the account (the change page, the admin, createsuperuser, create_user, the
+        # demo writing a hash) is dated and remembered for the history rule: zhifa.accounts.passwords.
+        from zhifa.accounts import passwords
+
+        created = self._state.adding
+        password_set = passwords.prepare_save(self, kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if password_set:
+                passwords.password_set(self, created=created)
 
     def clean(self):
         super().clean()

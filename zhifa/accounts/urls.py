@@ -1,11 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from zhifa.accounts import mfa_views, token_views
+from zhifa.accounts import mfa_views, token_views, views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password change; the security administrator's sessions and lockouts (zhifa.accounts.views)
+    path("password/", views.password_change, name="password_change"),
+    path("sessions/", views.SessionListView.as_view(), name="session_list"),
+    path("sessions/<int:pk>/end/", views.SessionEndView.as_view(), name="session_end"),
+    path(
+        "sessions/account/<int:pk>/end/", views.AccountSessionsEndView.as_view(), name="session_end_account"
+    ),
+    path("sessions/lockouts/", views.LockoutListView.as_view(), name="lockout_list"),
+    path("sessions/lockouts/unlock/", views.LockoutUnlockView.as_view(), name="lockout_unlock"),
     # Second factor, re-authentication, API tokens (zhifa.accounts.mfa_views, token_views)
     path("otp/", mfa_views.otp_verify, name="otp_verify"),
     path("otp/setup/", mfa_views.otp_setup, name="otp_setup"),

@@ -231,6 +231,10 @@ PERMISSIONS: dict[str, Set[str]] = {
     "accounts.add_user": {R.SYSTEM_ADMIN},
     "accounts.change_user": {R.SYSTEM_ADMIN},
     "accounts.assign_role": {R.SECURITY_ADMIN},
+    # Signed-in sessions and login lockouts: the security administrator sees them, ends sessions and
+    # unlocks accounts and addresses (zhifa.accounts.views).
+    "accounts.view_usersession": {R.SECURITY_ADMIN},
+    "accounts.end_usersession": {R.SECURITY_ADMIN},
     # Second factor and API tokens: the security administrator resets a lost authenticator and
     # revokes anyone's token (every user lists, issues and revokes their own).
     "accounts.reset_otp": {R.SECURITY_ADMIN},

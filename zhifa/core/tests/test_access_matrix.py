@@ -92,6 +92,12 @@ ROUTES: dict[str, R] = {
     # re-authentication first (302 to the re-authentication page, before the account is looked up)
     "token_admin_list": R("accounts.revoke_apitoken"),
     "otp_reset": R("accounts.reset_otp", ok=302, extra=(("pk", "1"),)),
+    # ...and the signed-in sessions and login lockouts; ending or unlocking without a reason is refused (400)
+    "session_list": R("accounts.view_usersession"),
+    "session_end": R("accounts.end_usersession", "usersession", method="post", ok=400),
+    "session_end_account": R("accounts.end_usersession", "account", method="post", ok=400),
+    "lockout_list": R("accounts.view_usersession"),
+    "lockout_unlock": R("accounts.end_usersession", method="post", ok=400),
     # The audit log
     "core:audit_list": R("core.view_auditentry"),
     "core:audit_export": R("core.export_auditentry"),
@@ -455,6 +461,8 @@ ROUTES.update(_case_step_routes())
 #: re-authentication and one's own API tokens: zhifa/accounts/tests/test_mfa.py, test_tokens.py).
 OPEN_ROUTES = {"home", "healthz", "login", "logout", "api-root", "api-schema", "api-docs"}
 OPEN_ROUTES |= {"otp_verify", "otp_setup", "otp_recovery", "reauth", "token_list", "token_revoke"}
+# every signed-in user's own password (zhifa/accounts/tests/test_passwords.py)
+OPEN_ROUTES |= {"password_change"}
 
 #: Who is tried, in order, for each column of the matrix.
 BOARD_A = ("alice", "albert", "amy")
@@ -494,6 +502,8 @@ def matrix(world):
         "expert": world.eve.expert,
         "group": world.eve.expert.groups.first(),
         "audit": AuditEntry.objects.first(),
+        "usersession": _user_session(world),
+        "account": world.alice,
         "document": _issued_document(world),
     }
     objects.update(_inspection_objects(world))
@@ -508,6 +518,13 @@ def matrix(world):
     objects.update(_case_objects(world, objects["inspection"]))
     objects.update(_review_objects(world))
     return world, objects
+
+
+def _user_session(world):
+    """A signed-in session of alice, as the security administrator lists it."""
+    from zhifa.accounts.models import UserSession
+
+    return UserSession.objects.create(user=world.alice, session_key="matrix-session", ip="10.0.0.8")
 
 
 def _png() -> bytes:
