@@ -14,7 +14,7 @@ from django.views import View
 from zhifa.core.audit import record
 from zhifa.core.choices import AuditAction
 from zhifa.core.filtersets import SearchFilterSet
-from zhifa.core.models import AuditEntry
+from zhifa.core.models import AuditArchive, AuditEntry
 from zhifa.core.views import ObjectListView, PermissionMixin
 from zhifa.core.xlsx import xlsx_response
 
@@ -76,6 +76,7 @@ class AuditTable(tables.Table):
 
 class AuditListView(ObjectListView):
     permission = "core.view_auditentry"
+    template_name = "core/audit_list.html"
     queryset = AuditEntry.objects.all()
     filterset = AuditFilterSet
     table = AuditTable
@@ -86,6 +87,36 @@ class AuditListView(ObjectListView):
 
     def get_queryset(self, request):
         return AuditEntry.objects.all()
+
+
+class AuditArchiveTable(tables.Table):
+    first_id = tables.Column(verbose_name=_("记录"))
+    archived_local = tables.Column()
+    cut = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("早于（北京时间）"))
+    count = tables.Column()
+    file_name = tables.Column()
+    file_sha256 = tables.Column()
+    key_id = tables.Column()
+
+    class Meta:
+        model = AuditArchive
+        fields = ("first_id", "archived_local", "cut", "count", "file_name", "file_sha256", "key_id")
+        order_by = ("-last_id",)
+
+    def render_first_id(self, record):
+        return f"#{record.first_id}–#{record.last_id}"
+
+
+class AuditArchiveListView(ObjectListView):
+    """Where the rows older than the retention went: one checkpoint per archive file, signed."""
+
+    permission = "core.view_auditentry"
+    queryset = AuditArchive.objects.all()
+    table = AuditArchiveTable
+    title = _("审计归档（超过保存期限移出的记录）")
+
+    def get_queryset(self, request):
+        return AuditArchive.objects.all()
 
 
 class AuditDetailView(PermissionMixin, View):

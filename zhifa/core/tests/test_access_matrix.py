@@ -101,6 +101,7 @@ ROUTES: dict[str, R] = {
     # The audit log
     "core:audit_list": R("core.view_auditentry"),
     "core:audit_export": R("core.export_auditentry"),
+    "core:audit_archive_list": R("core.view_auditentry"),
     "core:audit_detail": R("core.view_auditentry", "audit"),
     # The public portal (行政执法公示) and its JSON: anonymous and read-only
     "disclosure:index": R("", public=True),

@@ -16,6 +16,7 @@ import sys
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from zhifa.core import audit
@@ -229,3 +230,13 @@ def _tamper_checkpoint(sql, params):
             cursor.execute("DROP TRIGGER IF EXISTS core_auditarchive_no_update")
             cursor.execute("DROP TRIGGER IF EXISTS core_auditarchive_no_delete")
             cursor.execute(sql, params)
+
+
+def test_the_audit_administrator_sees_where_archived_rows_went(history, world, web, tmp_path):
+    cp = audit.archive(tmp_path / "archive").checkpoint
+    client = web(world.audrey)
+    page = client.get(reverse("core:audit_list")).content.decode()
+    assert reverse("core:audit_archive_list") in page
+    page = client.get(reverse("core:audit_archive_list")).content.decode()
+    assert cp.file_name in page and f"#{cp.first_id}–#{cp.last_id}" in page and cp.file_sha256 in page
+    assert web(world.sam).get(reverse("core:audit_archive_list")).status_code == 403

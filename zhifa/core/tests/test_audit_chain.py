@@ -108,3 +108,18 @@ def test_each_row_stores_its_digest_algorithm(world):
     from zhifa.core import crypto
 
     assert set(AuditEntry.objects.values_list("algorithm", flat=True)) == {crypto.CHAIN_ALGORITHM}
+
+
+def test_the_export_of_the_log_gives_utc_and_beijing_time(world, web):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    response = web(world.audrey).get(reverse("core:audit_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    utc, local = rows[0].index("时间(UTC)"), rows[0].index("时间(北京)")
+    first = AuditEntry.objects.order_by("id").first()
+    assert rows[1][utc] == first.occurred_at.isoformat() and rows[1][utc].endswith("+00:00")
+    assert rows[1][local] == first.occurred_local
