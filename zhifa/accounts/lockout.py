@@ -220,7 +220,11 @@ class UnlockKind:
 
 
 def unlock(kind: str, value: str, *, by, reason: str) -> int:
-    """Clear the failure counters of an account or an address (the failure log stays); audited."""
+    """Clear the failure counters of an account or an address (the failure log stays); audited.
+
+    axes counts per (account, address) pair: unlocking an account clears the failures against it from
+    every address, and with them those addresses' counts of these failures; failures against other
+    accounts still count for their addresses."""
     from zhifa.accounts.models import User
 
     value = value.strip()
