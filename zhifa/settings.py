@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from zhifa.core.crypto import load_data_key as _load_data_key
 from zhifa.core.env import ConfigError, env, envbool, envint, envlist
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -41,6 +42,13 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+# Personal data at rest (zhifa.core.crypto, zhifa.core.fields; docs/operations.md "个人信息加密"): the SM4
+# key, 32 hex digits, from ZHIFA_DATA_KEY or ZHIFA_DATA_KEY_FILE, else created once at
+# DATA_DIR/keys/data.key; keys replaced by a new one stay readable while listed in ZHIFA_DATA_KEY_RETIRED
+# (comma-separated hex) until `zhifa personal-data rekey` has rewritten every value.
+ZHIFA_DATA_KEY, ZHIFA_DATA_KEY_SOURCE = _load_data_key(DATA_DIR, env("ZHIFA_DATA_KEY"))
+ZHIFA_DATA_KEY_RETIRED = envlist("ZHIFA_DATA_KEY_RETIRED", [])
 ALLOWED_HOSTS = envlist("ZHIFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("ZHIFA_CSRF_TRUSTED_ORIGINS", [])
 

@@ -52,11 +52,12 @@ def overdue_deadlines(today=None):
 class CaseFilterSet(SearchFilterSet):
     search_fields = (
         "party_name__icontains",
-        "party_code__iexact",
         "registration_number__icontains",
         "decision_number__icontains",
         "cause__icontains",
     )
+    # The party's ID number or credit code and phone, exactly, through their keyed hashes.
+    hash_search_fields = ("party_code", "party_phone")
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("状态"))
     open = yes_no_filter(_("未结案件"), method="filter_open")
     procedure = django_filters.ChoiceFilter(choices=Procedure.choices, label=_("程序"))

@@ -32,6 +32,8 @@ from zhifa.cases.choices import (
     SourceKind,
 )
 from zhifa.core.audit import AuditedModel
+from zhifa.core.crypto import HASH_ID_NUMBER, HASH_PHONE
+from zhifa.core.fields import EncryptedCharField, SearchHashField
 from zhifa.core.scoping import RestrictedQuerySet
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
@@ -163,10 +165,15 @@ class Case(AuditedModel):
     )
     party_kind = models.CharField(_("当事人类型"), max_length=8, choices=PartyKind.choices)
     party_name = models.CharField(_("当事人"), max_length=128)
-    party_code = models.CharField(_("统一社会信用代码/身份证号码"), max_length=32, blank=True)
+    # Encrypted at rest (SM4): an individual's ID number, a unit's credit code; searched by the hash.
+    party_code = EncryptedCharField(_("统一社会信用代码/身份证号码"), max_length=32, blank=True)
+    party_code_hash = SearchHashField(
+        _("统一社会信用代码/身份证号码（检索哈希）"), source="party_code", kind=HASH_ID_NUMBER
+    )
     party_address = models.CharField(_("住所（地址）"), max_length=200, blank=True)
     party_representative = models.CharField(_("法定代表人（负责人）"), max_length=64, blank=True)
-    party_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    party_phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)
+    party_phone_hash = SearchHashField(_("联系电话（检索哈希）"), source="party_phone", kind=HASH_PHONE)
     # Facts
     cause = models.CharField(_("案由"), max_length=200)
     facts = models.TextField(_("违法事实"), blank=True)
@@ -220,6 +227,8 @@ class Case(AuditedModel):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = CaseQuerySet.as_manager()
+    # The audit chain records that a personal value changed (its hash), never the value.
+    audit_exclude = ("party_code", "party_phone")
 
     class Meta:
         verbose_name = _("行政处罚案件")

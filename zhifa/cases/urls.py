@@ -1,6 +1,8 @@
 from django.urls import path
 
 from zhifa.cases import views
+from zhifa.cases.models import Case
+from zhifa.core.personal import UnmaskView
 
 app_name = "cases"
 
@@ -11,6 +13,11 @@ urlpatterns = [
     path("from-source/<int:pk>/", views.CaseAddView.as_view(), name="case_from_source"),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<int:pk>/step/<str:name>/", views.CaseStepView.as_view(), name="case_step"),
+    path(
+        "<int:pk>/personal/<str:field>/",
+        UnmaskView.for_model(Case, "cases.view_personal_data"),
+        name="case_unmask",
+    ),
     path("<int:pk>/evidence/", views.EvidenceAddView.as_view(), name="evidence_add"),
     path("<int:pk>/case-file.pdf", views.CaseFileView.as_view(), name="case_file"),
     path("evidence/<int:pk>/download/", views.EvidenceDownloadView.as_view(), name="evidence_download"),

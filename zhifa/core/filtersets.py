@@ -28,6 +28,8 @@ class SearchFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("搜索"))
     search_fields: tuple[str, ...] = ()
+    #: Encrypted fields (zhifa.core.fields) matched exactly through their keyed hash.
+    hash_search_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -40,4 +42,9 @@ class SearchFilterSet(django_filters.FilterSet):
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{field: value})
+        if self.hash_search_fields:
+            from zhifa.core.fields import hash_lookup
+
+            for field in self.hash_search_fields:
+                condition |= Q(**hash_lookup(queryset.model, field, value))
         return queryset.filter(condition)

@@ -967,15 +967,21 @@ def export_xlsx(spec: ImportSpec, user, params=None, request=None, filename: str
     """The records the user may see (filtered like the list page) in the import's columns; audited."""
     if not can_export(user, spec):
         raise PermissionDenied(_("您无权导出%(label)s") % {"label": spec.label})
+    from zhifa.core import personal
+
     params = params if params is not None else {}
     queryset = spec.export_queryset(user, params, request)
     count = 0
+    # Personal columns are full for holders of the field's permission, masked for everyone else.
+    fields = [c.field for c in spec.columns]
+    plan = personal.export_plan(spec.model, fields, user)
 
     def rows() -> Iterator[list]:
         nonlocal count
         for obj in queryset.iterator(chunk_size=2000):
             count += 1
-            yield spec.export_row(obj)
+            row = spec.export_row(obj)
+            yield personal.mask_export_row(obj, fields, row, plan) if plan else row
 
     data = xlsx_bytes(spec.titles, rows(), sheet_title=spec.label)
     filters = _filters_of(params)
@@ -991,8 +997,14 @@ def export_xlsx(spec: ImportSpec, user, params=None, request=None, filename: str
             "filters": (_("（筛选：%(f)s）") % {"f": "；".join(f"{k}={v}" for k, v in filters.items())})
             if filters
             else "",
+        }
+        + personal.export_note(spec.model, plan),
+        after={
+            "kind": spec.kind,
+            "count": count,
+            "filters": filters,
+            **({"personal": {k: "full" if v else "masked" for k, v in plan.items()}} if plan else {}),
         },
-        after={"kind": spec.kind, "count": count, "filters": filters},
     )
     return data, count
 

@@ -33,6 +33,11 @@ PERMISSIONS: dict[str, Set[str]] = {
     "orgs.import_officer": {R.DISTRICT_LEADER, R.BOARD_LEADER},
     "orgs.export_officer": {R.DISTRICT_LEADER, R.BOARD_LEADER},
     "orgs.view_personal_data": {R.DISTRICT_LEADER, R.BOARD_LEADER},
+    # Full personal data on an explicit, audited action (which fields: zhifa.core.personal.POLICY).
+    "experts.view_personal_data": {R.DISTRICT_LEADER, R.BRIGADE_OFFICER},
+    "enterprises.view_personal_data": REGISTRY_EDITORS,
+    "cases.view_personal_data": CERTIFIED_POSTS | {R.LEGAL_REVIEWER},
+    "inspections.view_personal_data": REGISTRY_EDITORS,
     "orgs.view_certificate": ALL_BUSINESS,
     "orgs.add_certificate": {R.DISTRICT_LEADER},
     "orgs.change_certificate": {R.DISTRICT_LEADER},

@@ -8,7 +8,9 @@ from zhifa.orgs.models import Region
 
 
 class EnterpriseFilterSet(SearchFilterSet):
-    q = django_filters.CharFilter(method="search", label=_("搜索（名称、信用代码、法定代表人、地址）"))
+    q = django_filters.CharFilter(
+        method="search", label=_("搜索（名称、信用代码、法定代表人、地址、完整联系电话）")
+    )
     board = django_filters.ModelChoiceFilter(queryset=Region.objects.boards(), label=_("板块"))
     enforcement_class = django_filters.ChoiceFilter(choices=EnforcementClass.choices, label=_("执法类别"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("行业领域"))
@@ -27,6 +29,7 @@ class EnterpriseFilterSet(SearchFilterSet):
         "legal_representative__icontains",
         "address__icontains",
     )
+    hash_search_fields = ("contact_phone",)
 
     class Meta:
         model = Enterprise

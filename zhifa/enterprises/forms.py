@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.forms import ScopedModelForm
+from zhifa.core.personal import PersonalDataFormMixin
 from zhifa.enterprises.choices import EnforcementClass
 from zhifa.enterprises.models import Enterprise, Industry
 from zhifa.orgs.choices import RegionKind
@@ -22,7 +23,7 @@ class IndustryCodeField(forms.CharField):
         return industry
 
 
-class EnterpriseForm(ScopedModelForm):
+class EnterpriseForm(PersonalDataFormMixin, ScopedModelForm):
     board_fields = ("board",)
     industry = IndustryCodeField(
         label=_("国民经济行业代码"), max_length=5, help_text=_("GB/T 4754-2017 代码，如 2614")

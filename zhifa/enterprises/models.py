@@ -12,6 +12,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.audit import AuditedModel
+from zhifa.core.crypto import HASH_PHONE
+from zhifa.core.fields import EncryptedCharField, SearchHashField
 from zhifa.core.scoping import RestrictedQuerySet
 from zhifa.core.validators import mask_phone, normalize_uscc, validate_phone, validate_uscc
 from zhifa.enterprises.choices import (
@@ -191,7 +193,8 @@ class Enterprise(AuditedModel):
         _("经营状态"), max_length=16, choices=OperatingStatus.choices, default=OperatingStatus.OPERATING
     )
     contact_name = models.CharField(_("安全联系人"), max_length=32, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    contact_phone_hash = SearchHashField(_("联系电话（检索哈希）"), source="contact_phone", kind=HASH_PHONE)
     enforcement_class = models.CharField(
         _("执法类别"),
         max_length=1,
@@ -217,6 +220,8 @@ class Enterprise(AuditedModel):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = EnterpriseQuerySet.as_manager()
+    # The audit chain records that a personal value changed (its hash), never the value.
+    audit_exclude = ("contact_phone",)
 
     class Meta:
         verbose_name = _("企业")

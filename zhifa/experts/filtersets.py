@@ -23,7 +23,9 @@ class ExpertGroupFilterSet(SearchFilterSet):
 
 
 class ExpertFilterSet(SearchFilterSet):
-    q = django_filters.CharFilter(method="search", label=_("搜索（姓名、工作单位、信用代码、资格）"))
+    q = django_filters.CharFilter(
+        method="search", label=_("搜索（姓名、工作单位、信用代码、资格、完整电话）")
+    )
     group = django_filters.ModelChoiceFilter(
         field_name="groups", queryset=ExpertGroup.objects.all(), label=_("专业组")
     )
@@ -34,6 +36,7 @@ class ExpertFilterSet(SearchFilterSet):
         "employer_uscc__iexact",
         "qualifications__icontains",
     )
+    hash_search_fields = ("phone",)
 
     class Meta:
         model = Expert

@@ -9,6 +9,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.forms import DateInput, ScopedModelForm
+from zhifa.core.personal import PersonalDataFormMixin
 from zhifa.core.validators import normalize_uscc, validate_uscc
 from zhifa.experts.models import Expert, ExpertAvailability, ExpertConflict
 
@@ -93,7 +94,7 @@ ExpertConflictFormSet = inlineformset_factory(
 )
 
 
-class ExpertForm(ScopedModelForm):
+class ExpertForm(PersonalDataFormMixin, ScopedModelForm):
     """The expert with two inline formsets: it is valid, and saves, only together with them."""
 
     class Meta:

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.audit import AuditedModel
+from zhifa.core.crypto import HASH_PHONE
+from zhifa.core.fields import EncryptedCharField, SearchHashField
 from zhifa.core.roles import Role
 from zhifa.core.scoping import RestrictedQuerySet
 from zhifa.core.validators import (
@@ -80,7 +82,8 @@ class ExpertQuerySet(RestrictedQuerySet):
 
 class Expert(AuditedModel):
     name = models.CharField(_("姓名"), max_length=32, db_index=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    phone_hash = SearchHashField(_("联系电话（检索哈希）"), source="phone", kind=HASH_PHONE)
     employer = models.CharField(_("工作单位"), max_length=128)
     employer_uscc = models.CharField(
         _("工作单位统一社会信用代码"), max_length=18, db_index=True, validators=[validate_uscc]
@@ -95,6 +98,8 @@ class Expert(AuditedModel):
     note = models.TextField(_("备注"), blank=True)
 
     objects = ExpertQuerySet.as_manager()
+    # The audit chain records that a personal value changed (its hash), never the value.
+    audit_exclude = ("phone",)
 
     class Meta:
         verbose_name = _("专家")

@@ -82,8 +82,6 @@ class ExpertDetailView(ObjectDetailView):
             "conflicts": obj.conflicts.select_related("enterprise", "enterprise__board").order_by(
                 "enterprise__name"
             ),
-            # The pool's managers call experts; other readers see the number masked.
-            "show_phone": request.user.has_perm("experts.change_expert"),
             "can_view_enterprise": request.user.has_perm("enterprises.view_enterprise"),
         }
 

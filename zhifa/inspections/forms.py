@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.forms import DateInput, ScopedModelForm
 from zhifa.core.permissions import is_district_wide
+from zhifa.core.personal import PersonalDataFormMixin
 from zhifa.enterprises.models import Enterprise
 from zhifa.experts.models import ExpertGroup
 from zhifa.inspections.choices import (
@@ -128,7 +129,7 @@ class StartInspectionForm(forms.Form):
 # --- The draft record ------------------------------------------------------------------------------
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(PersonalDataFormMixin, forms.ModelForm):
     """The record's header and team. Saved together with the checklist results by the draft view."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.audit import AuditedModel
+from zhifa.core.crypto import HASH_PHONE
+from zhifa.core.fields import EncryptedCharField, SearchHashField
 from zhifa.core.scoping import RestrictedQuerySet
 from zhifa.inspections.choices import (
     CaseSourceStatus,
@@ -190,7 +192,10 @@ class Inspection(AuditedModel):
     place = models.CharField(_("检查场所"), max_length=200, blank=True)
     onsite_person_name = models.CharField(_("现场负责人"), max_length=32, blank=True)
     onsite_person_title = models.CharField(_("职务"), max_length=32, blank=True)
-    onsite_person_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    onsite_person_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)
+    onsite_person_phone_hash = SearchHashField(
+        _("联系电话（检索哈希）"), source="onsite_person_phone", kind=HASH_PHONE
+    )
     findings = models.TextField(_("检查情况"), blank=True)
     recorder = models.ForeignKey(
         "orgs.Equipment",
@@ -237,6 +242,8 @@ class Inspection(AuditedModel):
     version = models.PositiveIntegerField(_("版本号"), default=1)
 
     objects = InspectionQuerySet.as_manager()
+    # The audit chain records that a personal value changed (its hash), never the value.
+    audit_exclude = ("onsite_person_phone",)
 
     class Meta:
         verbose_name = _("现场检查")

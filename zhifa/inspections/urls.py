@@ -1,5 +1,6 @@
 from django.urls import path
 
+from zhifa.core.personal import UnmaskView
 from zhifa.inspections import views
 from zhifa.inspections.models import Hazard, Inspection, ReInspection
 
@@ -10,6 +11,11 @@ urlpatterns = [
     path("start/", views.InspectionStartView.as_view(), name="inspection_start"),
     path("<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
     path("<int:pk>/edit/", views.InspectionEditView.as_view(), name="inspection_edit"),
+    path(
+        "<int:pk>/personal/<str:field>/",
+        UnmaskView.for_model(Inspection, "inspections.view_personal_data"),
+        name="inspection_unmask",
+    ),
     path("<int:pk>/item/", views.InspectionItemView.as_view(), name="inspection_item"),
     path("<int:pk>/sign-off/", views.InspectionSignOffView.as_view(), name="inspection_sign_off"),
     path("<int:pk>/refer/", views.ReferView.as_view(model=Inspection), name="inspection_refer"),

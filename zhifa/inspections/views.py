@@ -24,6 +24,7 @@ from django.views import View
 
 from zhifa.core.audit import record
 from zhifa.core.choices import AuditAction
+from zhifa.core.fields import with_hashes
 from zhifa.core.views import ObjectEditView, ObjectListView, PermissionMixin
 from zhifa.enterprises.models import Enterprise
 from zhifa.inspections import evidence as evidence_service
@@ -289,7 +290,7 @@ class DraftMixin(PermissionMixin):
                 changed = [f for f in form.changed_data if f not in ("version", "officers", "assistants")]
                 form.save(commit=False)
                 if changed:
-                    inspection.save(update_fields=[*changed, "updated_at"])
+                    inspection.save(update_fields=[*with_hashes(Inspection, changed), "updated_at"])
                 if "assistants" in form.changed_data:
                     inspection.assistants.set(form.cleaned_data["assistants"])
                 services.set_team(inspection, list(form.cleaned_data["officers"]))

@@ -30,13 +30,14 @@ class RegionFilterSet(SearchFilterSet):
 
 
 class OfficerFilterSet(SearchFilterSet):
-    q = django_filters.CharFilter(method="search", label=_("搜索（姓名）"))
+    q = django_filters.CharFilter(method="search", label=_("搜索（姓名、完整身份证号码或电话）"))
     unit = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("所在单位"))
     post = django_filters.ChoiceFilter(choices=Post.choices, label=_("岗位"))
     employment = django_filters.ChoiceFilter(choices=Employment.choices, label=_("用工性质"))
     certified = yes_no_filter(_("今日持有效执法证"), method="filter_certified")
     active = yes_no_filter(_("在岗"))
     search_fields = ("name__icontains",)
+    hash_search_fields = ("id_number", "phone")
 
     class Meta:
         model = Officer

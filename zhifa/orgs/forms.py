@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.forms import ScopedModelForm
 from zhifa.core.permissions import is_district_wide
+from zhifa.core.personal import PersonalDataFormMixin
 from zhifa.core.scoping import board_ids
 from zhifa.orgs.choices import BOARD_POSTS, Employment, Post, RegionKind
 from zhifa.orgs.models import Certificate, Equipment, Officer, Pairing, Region, Secondment
@@ -23,7 +24,7 @@ class RegionForm(ScopedModelForm):
         widgets = {"delegated_powers": forms.Textarea(attrs={"rows": 4})}
 
 
-class OfficerForm(ScopedModelForm):
+class OfficerForm(PersonalDataFormMixin, ScopedModelForm):
     board_fields = ("unit",)
 
     class Meta:

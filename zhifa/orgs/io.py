@@ -7,9 +7,12 @@ and pairings are not part of the file; they are kept in the system.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy
 
-from zhifa.core.importing import Boolean, Choice, Column, ImportSpec, RegionRef, Text
+from zhifa.core.crypto import HASH_ID_NUMBER, search_hash
+from zhifa.core.importing import IN_CHUNK, Boolean, Choice, Column, ImportSpec, RegionRef, Text
 from zhifa.core.validators import normalize_id_number
 from zhifa.orgs.choices import Employment, Post
 from zhifa.orgs.models import Officer
@@ -28,9 +31,21 @@ class OfficerSpec(ImportSpec):
     export_permissions = ("orgs.export_officer", "orgs.view_personal_data")
     list_url_name = "orgs:officer_list"
     filterset = "zhifa.orgs.filtersets.OfficerFilterSet"
-    search_fields = ("name__icontains", "id_number__iexact", "unit__name__icontains")
+    search_fields = ("name__icontains", "unit__name__icontains")
     select_related = ("unit",)
     key_help = gettext_lazy("以“身份证号码”识别已登记的人员：再次导入同一人员会更新其信息，不会重复新增。")
+
+    def find_existing(self, keys: list[tuple]) -> dict[tuple, Any]:
+        """Officers by ID number, looked up through its keyed hash (the column is encrypted)."""
+        by_hash = {search_hash(HASH_ID_NUMBER, k[0]): k for k in keys}
+        found: dict[tuple, Any] = {}
+        hashes = sorted(by_hash)
+        for start in range(0, len(hashes), IN_CHUNK):
+            chunk = hashes[start : start + IN_CHUNK]
+            for obj in self.base_queryset().filter(id_number_hash__in=chunk):
+                found[(obj.id_number,)] = obj
+        return found
+
     columns = (
         Column("姓名", "name", Text(), True),
         Column("身份证号码", "id_number", Text(normalize_id_number, help=ID_HELP), True),

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.audit import AuditedModel
+from zhifa.core.crypto import HASH_ID_NUMBER, HASH_PHONE
+from zhifa.core.fields import EncryptedCharField, SearchHashField, hash_lookup
 from zhifa.core.scoping import RestrictedQuerySet, board_ids
 from zhifa.core.validators import (
     mask_id_number,
@@ -135,14 +137,18 @@ class Officer(AuditedModel):
     """A person of the district bureau, its brigade or a board; certified or auxiliary."""
 
     name = models.CharField(_("姓名"), max_length=32, db_index=True)
-    id_number = models.CharField(
+    # Encrypted at rest (SM4); found and kept unique through the keyed hashes below.
+    id_number = EncryptedCharField(
         _("身份证号码"),
         max_length=18,
-        unique=True,
         validators=[validate_id_number],
         help_text=_("18 位，末位可为 X"),
     )
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    id_number_hash = SearchHashField(
+        _("身份证号码（检索哈希）"), source="id_number", kind=HASH_ID_NUMBER, unique=True
+    )
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    phone_hash = SearchHashField(_("联系电话（检索哈希）"), source="phone", kind=HASH_PHONE)
     unit = models.ForeignKey(
         Region,
         verbose_name=_("所在单位"),
@@ -161,6 +167,8 @@ class Officer(AuditedModel):
     note = models.TextField(_("备注"), blank=True)
 
     objects = OfficerQuerySet.as_manager()
+    # The audit chain records that a personal value changed (its hash), never the value.
+    audit_exclude = ("id_number", "phone")
 
     class Meta:
         verbose_name = _("执法人员")
@@ -185,6 +193,15 @@ class Officer(AuditedModel):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude=exclude)
+        # The number is unique through its hash (the ciphertexts all differ); the error names the field.
+        if exclude and "id_number" in exclude or not self.id_number:
+            return
+        taken = Officer.objects.filter(**hash_lookup(Officer, "id_number", self.id_number))
+        if taken.exclude(pk=self.pk).exists():
+            raise ValidationError({"id_number": _("身份证号码已登记：该人员已在人员库中")}, code="unique")
 
     def clean(self):
         self.id_number = normalize_id_number(self.id_number)

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from zhifa.core.personal import UnmaskView
 from zhifa.orgs import views
+from zhifa.orgs.models import Officer
 
 # No delete routes: records are kept (officers are deactivated, certificates suspended or revoked).
 urlpatterns = [
@@ -11,6 +13,11 @@ urlpatterns = [
     path("officers/add/", views.OfficerEditView.as_view(), name="officer_add"),
     path("officers/<int:pk>/", views.OfficerDetailView.as_view(), name="officer_detail"),
     path("officers/<int:pk>/edit/", views.OfficerEditView.as_view(), name="officer_edit"),
+    path(
+        "officers/<int:pk>/personal/<str:field>/",
+        UnmaskView.for_model(Officer, "orgs.view_personal_data"),
+        name="officer_unmask",
+    ),
     path("certificates/", views.CertificateListView.as_view(), name="certificate_list"),
     path("certificates/add/", views.CertificateEditView.as_view(), name="certificate_add"),
     path("certificates/<int:pk>/edit/", views.CertificateEditView.as_view(), name="certificate_edit"),

@@ -165,7 +165,6 @@ class OfficerDetailView(ObjectDetailView):
         user, today = request.user, timezone.localdate()
         context = {
             "today": today,
-            "show_personal": user.has_perm("orgs.view_personal_data"),
             "can_add_certificate": user.has_perm("orgs.add_certificate"),
             "can_change_certificate": user.has_perm("orgs.change_certificate"),
             "can_change_secondment": user.has_perm("orgs.change_secondment"),

@@ -21,10 +21,9 @@ from rest_framework import serializers
 
 from zhifa.cases import forms as case_forms
 from zhifa.cases import workflow
-from zhifa.cases.choices import PartyKind, ReviewItem
+from zhifa.cases.choices import ReviewItem
 from zhifa.cases.models import Case, CaseDeadline, CaseEvent, LegalReview
-from zhifa.core.serializers import can_view_personal_data
-from zhifa.core.validators import mask_id_number, mask_phone
+from zhifa.core.personal import PersonalDataSerializerMixin
 
 # --- Small shapes ------------------------------------------------------------------------------------
 
@@ -156,7 +155,7 @@ class CaseListSerializer(serializers.ModelSerializer):
         return any(d.is_overdue for d in running_deadlines(case))
 
 
-class CaseDetailSerializer(CaseListSerializer):
+class CaseDetailSerializer(PersonalDataSerializerMixin, CaseListSerializer):
     """A case with what its page shows: officers and their certificates, the proposal, running deadlines,
     the steps the requesting user may take now, and the documents its file still lacks."""
 
@@ -212,8 +211,16 @@ class CaseDetailSerializer(CaseListSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "party_code": {"help_text": _("当事人为个人时，仅有“查看完整身份证号和电话”权限者可见全文")},
-            "party_phone": {"help_text": _("当事人为个人时，仅有“查看完整身份证号和电话”权限者可见全文")},
+            "party_code": {
+                "help_text": _(
+                    "当事人为个人时读取打码；有“查看当事人个人信息”权限者单条读取加 ?unmask=1 可见全文（记入审计日志）"
+                )
+            },
+            "party_phone": {
+                "help_text": _(
+                    "当事人为个人时读取打码；有“查看当事人个人信息”权限者单条读取加 ?unmask=1 可见全文（记入审计日志）"
+                )
+            },
         }
 
     @extend_schema_field(CaseOfficerSerializer(many=True))
@@ -275,13 +282,6 @@ class CaseDetailSerializer(CaseListSerializer):
     def get_created_by_name(self, case) -> str:
         user = case.created_by
         return user.get_full_name() or user.get_username()
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if instance.party_kind == PartyKind.PERSON and not can_view_personal_data(self):
-            data["party_code"] = mask_id_number(instance.party_code)
-            data["party_phone"] = mask_phone(instance.party_phone)
-        return data
 
 
 class CaseRefSerializer(serializers.Serializer):

@@ -17,10 +17,12 @@ from django.db.models import Case as Conditional
 from django.db.models import IntegerField, Prefetch, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from zhifa.cases import forms as case_forms
@@ -40,6 +42,7 @@ from zhifa.cases.choices import CaseStatus
 from zhifa.cases.gate import GateClosed
 from zhifa.cases.models import Case, CaseDeadline, CaseOfficer, LegalReview
 from zhifa.core.api import ScopedViewSetMixin, schema_tags
+from zhifa.core.personal import HashSearchFilter
 from zhifa.documents.api.serializers import IssuedDocumentSerializer
 from zhifa.orgs.models import Certificate
 
@@ -218,7 +221,10 @@ class CaseViewSet(
     queryset = Case.objects.all()
     serializer_class = CaseDetailSerializer
     filterset_class = CaseFilterSet
-    search_fields = ["party_name", "cause", "registration_number", "decision_number", "party_code"]
+    # ``search`` matches these in part; the party's ID number or credit code matches exactly (its hash).
+    search_fields = ["party_name", "cause", "registration_number", "decision_number"]
+    hash_search_fields = ("party_code",)
+    filter_backends = [DjangoFilterBackend, HashSearchFilter, OrderingFilter]
     ordering_fields = ["created_at", "registered_on", "decided_on", "status"]
     http_method_names = ["get", "post", "head", "options"]
     required_perms: dict[str, str] = {

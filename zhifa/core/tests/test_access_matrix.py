@@ -46,6 +46,13 @@ ROUTES: dict[str, R] = {
     "enterprises:enterprise_add": R("enterprises.add_enterprise"),
     "enterprises:enterprise_detail": R("enterprises.view_enterprise", "enterprise", scoped=True),
     "enterprises:enterprise_edit": R("enterprises.change_enterprise", "enterprise", scoped=True),
+    "enterprises:enterprise_unmask": R(
+        "enterprises.view_personal_data",
+        "enterprise",
+        scoped=True,
+        method="post",
+        extra=(("field", "contact_phone"),),
+    ),
     "enterprises:enterprise_override": R(
         "enterprises.override_class", "enterprise", scoped=True, method="post", ok=302
     ),
@@ -57,6 +64,9 @@ ROUTES: dict[str, R] = {
     "orgs:officer_add": R("orgs.add_officer"),
     "orgs:officer_detail": R("orgs.view_officer", "officer", scoped=True),
     "orgs:officer_edit": R("orgs.change_officer", "officer", scoped=True),
+    "orgs:officer_unmask": R(
+        "orgs.view_personal_data", "officer", scoped=True, method="post", extra=(("field", "id_number"),)
+    ),
     "orgs:certificate_list": R("orgs.view_certificate"),
     "orgs:certificate_add": R("orgs.add_certificate"),
     "orgs:certificate_edit": R("orgs.change_certificate", "certificate", scoped=True),
@@ -76,6 +86,9 @@ ROUTES: dict[str, R] = {
     "experts:expert_add": R("experts.add_expert"),
     "experts:expert_detail": R("experts.view_expert", "expert"),
     "experts:expert_edit": R("experts.change_expert", "expert"),
+    "experts:expert_unmask": R(
+        "experts.view_personal_data", "expert", method="post", extra=(("field", "phone"),)
+    ),
     "experts:group_list": R("experts.view_expertgroup"),
     "experts:group_detail": R("experts.view_expertgroup", "group"),
     # Excel in and out
@@ -194,6 +207,13 @@ ROUTES: dict[str, R] = {
     "inspections:inspection_list": R("inspections.view_inspection"),
     "inspections:inspection_start": R("inspections.add_inspection"),
     "inspections:inspection_detail": R("inspections.view_inspection", "inspection", scoped=True),
+    "inspections:inspection_unmask": R(
+        "inspections.view_personal_data",
+        "inspection",
+        scoped=True,
+        method="post",
+        extra=(("field", "onsite_person_phone"),),
+    ),
     "inspections:inspection_edit": R("inspections.change_inspection", "inspection", scoped=True),
     "inspections:inspection_item": R(
         "inspections.change_inspection", "inspection", scoped=True, method="post", ok=400
@@ -354,6 +374,9 @@ ROUTES: dict[str, R] = {
     "cases:case_add": R("cases.add_case"),
     "cases:case_from_source": R("cases.add_case", "casesource", scoped=True),
     "cases:case_detail": R("cases.view_case", "case", scoped=True),
+    "cases:case_unmask": R(
+        "cases.view_personal_data", "case", scoped=True, method="post", extra=(("field", "party_code"),)
+    ),
     "cases:case_step": R("cases.handle_case", "case", scoped=True, extra=(("name", "submit_registration"),)),
     "cases:evidence_add": R("cases.add_caseevidence", "case", scoped=True, method="post", ok=302),
     # a case not yet archived downloads a preview bound from its current documents

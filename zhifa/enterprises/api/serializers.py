@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from zhifa.core.personal import PersonalDataSerializerMixin
 from zhifa.core.serializers import CleanModelSerializer, Conflict, check_board, field_errors, request_user
 from zhifa.enterprises import services
 from zhifa.enterprises.choices import EnforcementClass
@@ -33,7 +34,7 @@ class IndustryCodeField(serializers.CharField):
         return code
 
 
-class EnterpriseSerializer(CleanModelSerializer):
+class EnterpriseSerializer(PersonalDataSerializerMixin, CleanModelSerializer):
     """An enterprise of the registry. ``enforcement_class`` is set by the classification rule.
 
     On update, send the ``version`` you read: an edit based on an older version answers 409.
@@ -95,7 +96,13 @@ class EnterpriseSerializer(CleanModelSerializer):
             "created_at",
             "updated_at",
         ]
-        extra_kwargs = {"contact_phone": {"write_only": True}}
+        extra_kwargs = {
+            "contact_phone": {
+                "help_text": _(
+                    "读取时打码；有权限者单条读取加 ?unmask=1 可见全文（记入审计日志）；原样提交打码值表示不修改"
+                )
+            }
+        }
 
     def validate_board(self, value):
         current = self.instance.board_id if self.instance is not None else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from zhifa.core.personal import PersonalDataSerializerMixin
 from zhifa.core.serializers import CleanModelSerializer
 from zhifa.experts.models import Expert, ExpertGroup
 
@@ -21,8 +22,8 @@ class ExpertGroupSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExpertSerializer(CleanModelSerializer):
-    """An expert. The phone is written in full and read back masked only."""
+class ExpertSerializer(PersonalDataSerializerMixin, CleanModelSerializer):
+    """An expert. The phone reads masked; in full with ``?unmask=1`` for the pool's managers (audited)."""
 
     groups = serializers.PrimaryKeyRelatedField(
         many=True,
@@ -47,4 +48,10 @@ class ExpertSerializer(CleanModelSerializer):
             "phone",
             "masked_phone",
         ]
-        extra_kwargs = {"phone": {"write_only": True}}
+        extra_kwargs = {
+            "phone": {
+                "help_text": _(
+                    "读取时打码；有权限者单条读取加 ?unmask=1 可见全文（记入审计日志）；原样提交打码值表示不修改"
+                )
+            }
+        }

@@ -13,6 +13,7 @@ from rest_framework.settings import api_settings
 from zhifa.core.audit import record
 from zhifa.core.choices import AuditAction
 from zhifa.core.permissions import is_district_wide
+from zhifa.core.personal import PersonalDataSerializerMixin
 from zhifa.core.serializers import (
     CleanModelSerializer,
     Conflict,
@@ -116,7 +117,7 @@ class HazardBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InspectionSerializer(CleanModelSerializer):
+class InspectionSerializer(PersonalDataSerializerMixin, CleanModelSerializer):
     """The on-site inspection record. Drafts may be incomplete; a signed record is read-only.
 
     ``results`` are saved through ``POST inspections/{id}/results/``; signing through ``sign-off``.

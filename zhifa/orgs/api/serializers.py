@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from zhifa.core.personal import PersonalDataSerializerMixin
 from zhifa.core.serializers import (
     CleanModelSerializer,
     ScopedPrimaryKeyRelatedField,
-    can_view_personal_data,
     check_board,
 )
 from zhifa.orgs.models import Certificate, Officer, Region
@@ -19,8 +19,8 @@ class RegionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OfficerSerializer(CleanModelSerializer):
-    """An officer. ``id_number`` and ``phone`` are masked for users without the personal-data permission."""
+class OfficerSerializer(PersonalDataSerializerMixin, CleanModelSerializer):
+    """An officer. ``id_number`` and ``phone`` read masked; in full with ``?unmask=1`` (audited)."""
 
     unit = serializers.PrimaryKeyRelatedField(
         queryset=Region.objects.all(), label=_("所在单位"), help_text=_("区（局机关/执法大队）或板块的编号")
@@ -49,23 +49,21 @@ class OfficerSerializer(CleanModelSerializer):
         extra_kwargs = {
             "id_number": {
                 "help_text": _(
-                    "18 位，末位可为 X。读取时仅有“查看完整身份证号和电话”权限者可见全文，其余打码"
+                    "18 位，末位可为 X。读取时打码；有“查看完整身份证号和电话”权限者单条读取加 ?unmask=1 "
+                    "可见全文（记入审计日志）；原样提交打码值表示不修改"
                 )
             },
-            "phone": {"help_text": _("读取时仅有“查看完整身份证号和电话”权限者可见全文，其余打码")},
+            "phone": {
+                "help_text": _(
+                    "读取时打码；有“查看完整身份证号和电话”权限者单条读取加 ?unmask=1 可见全文（记入审计日志）"
+                )
+            },
         }
 
     def validate_unit(self, value):
         current = self.instance.unit_id if self.instance is not None else None
         check_board(self, value, current_id=current, message=_("只能在您管辖的板块内登记或调整人员"))
         return value
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not can_view_personal_data(self):
-            data["id_number"] = instance.masked_id_number
-            data["phone"] = instance.masked_phone
-        return data
 
 
 class CertificateSerializer(CleanModelSerializer):

@@ -175,7 +175,9 @@ def test_an_officer_update_is_audited_with_the_api_users_name(world, api):
     assert response.status_code == 200, response.content
     row = audit_rows("orgs.officer", world.alice.officer_id, AuditAction.UPDATE).latest("id")
     assert row.username == "albert"
-    assert row.after == {"phone": "13800001111"}
+    # The chain records that the phone changed (its keyed hash), never the number itself.
+    assert list(row.after) == ["phone_hash"]
+    assert "13800001111" not in str(row.before) + str(row.after) + row.message
 
 
 def test_an_invalid_id_number_is_refused_with_a_chinese_message_on_id_number(world, api):
@@ -222,7 +224,7 @@ def test_an_id_number_with_a_lowercase_x_is_stored_in_capitals(world, api):
         OFFICERS, officer_payload(world.board_a, id_number=number.lower()), format="json"
     )
     assert response.status_code == 201, response.content
-    assert response.json()["id_number"] == number
+    assert Officer.objects.get(pk=response.json()["id"]).id_number == number
 
 
 def test_a_board_officer_sees_id_numbers_and_phones_masked(world, api):
@@ -234,11 +236,17 @@ def test_a_board_officer_sees_id_numbers_and_phones_masked(world, api):
     assert body["phone"] == officer.masked_phone != officer.phone
 
 
-def test_the_district_leader_sees_full_id_numbers(world, api):
-    response = api(world.dan).get(detail(OFFICERS, world.alice.officer_id))
-    body = response.json()
-    assert body["id_number"] == world.alice.officer.id_number
-    assert body["phone"] == world.alice.officer.phone
+def test_the_district_leader_sees_full_id_numbers_only_when_asking_and_it_is_audited(world, api):
+    officer = world.alice.officer
+    masked = api(world.dan).get(detail(OFFICERS, officer.pk)).json()
+    assert masked["id_number"] == officer.masked_id_number
+    assert not audit_rows("orgs.officer", officer.pk, AuditAction.UNMASK).exists()
+    body = api(world.dan).get(detail(OFFICERS, officer.pk) + "?unmask=1").json()
+    assert body["id_number"] == officer.id_number
+    assert body["phone"] == officer.phone
+    row = audit_rows("orgs.officer", officer.pk, AuditAction.UNMASK).get()
+    assert row.username == "dan" and row.after["fields"] == ["id_number", "phone"]
+    assert officer.id_number not in row.message + str(row.after)
 
 
 def test_certified_is_false_for_an_officer_whose_only_certificate_expired(world, api):

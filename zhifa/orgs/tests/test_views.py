@@ -194,10 +194,15 @@ def test_a_brigade_officer_seconded_to_the_board_is_seen_but_not_edited_by_its_l
 # ------------------------------------------------------------------------------------ personal data
 
 
-def test_the_district_leader_sees_the_full_id_number_and_phone(world, web):
+def test_the_district_leader_sees_the_full_id_number_and_phone_on_asking(world, web):
     officer = world.alice.officer
-    page = web(world.dan).get(officer.get_absolute_url()).content.decode()
-    assert officer.id_number in page and officer.phone in page
+    client = web(world.dan)
+    page = client.get(officer.get_absolute_url()).content.decode()
+    assert officer.id_number not in page and officer.masked_id_number in page
+    url = reverse("orgs:officer_unmask", args=[officer.pk, "id_number"])
+    assert url in page  # the "显示完整" button
+    fragment = client.post(url).content.decode()
+    assert officer.id_number in fragment
 
 
 def test_a_board_officer_sees_a_colleagues_id_number_and_phone_masked(world, web):
