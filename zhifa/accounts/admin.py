@@ -6,6 +6,7 @@ A change of role or jurisdiction needs re-authentication (password and second fa
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -50,6 +51,17 @@ class UserAdmin(NoDeleteAdmin, DjangoUserAdmin):
     def has_change_permission(self, request, obj=None):
         # The security administrator changes an account's role and jurisdiction, nothing else.
         return request.user.has_perm("accounts.change_user") or request.user.has_perm("accounts.assign_role")
+
+    def get_queryset(self, request):
+        # The break-glass account is enabled and disabled only by `zhifa breakglass` on the server.
+        return super().get_queryset(request).filter(is_break_glass=False)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting another account's password is managing accounts: the system administrator's, not
+        # the security administrator's (三员), whose change permission covers roles only.
+        if not request.user.has_perm("accounts.change_user"):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
