@@ -81,27 +81,33 @@ def _delete_django_session(session_key: str) -> None:
 # --- Start and end -------------------------------------------------------------------------------
 
 
-def start(request, user) -> None:
-    """A sign-in (``user_logged_in``): a UserSession row, the clock of the absolute lifetime."""
+def start(request, user):
+    """A sign-in (``user_logged_in``): a UserSession row, the clock of the absolute lifetime.
+
+    Also called for a signed-in session that has no row yet (signed in before this policy): two of its
+    requests at once find the one row by its key instead of failing on the unique key."""
     from zhifa.accounts.models import UserSession
 
     session = getattr(request, "session", None)
     if session is None:
-        return
+        return None
     if not session.session_key:
         session.save()  # login() after a flush leaves the key to the response: make it now
     now = time.time()
-    row = UserSession.objects.create(
-        user=user,
+    row, _created = UserSession.objects.get_or_create(
         session_key=session.session_key,
-        ip=one_line(client_ip(request), 64),
-        user_agent=one_line(request.META.get("HTTP_USER_AGENT", ""), 255),
-        last_seen_at=timezone.now(),
+        defaults={
+            "user": user,
+            "ip": one_line(client_ip(request), 64),
+            "user_agent": one_line(request.META.get("HTTP_USER_AGENT", ""), 255),
+            "last_seen_at": timezone.now(),
+        },
     )
     session[ROW_KEY] = row.pk
     session[BORN_KEY] = now
     session[SEEN_KEY] = now
     session[TOUCH_KEY] = now
+    return row
 
 
 def current_session_key(user) -> str | None:
@@ -235,7 +241,9 @@ class SessionPolicyMiddleware:
         now = time.time()
         if ROW_KEY not in session:
             # signed in before this policy (or by a path that did not send user_logged_in): start now
-            start(request, request.user)
+            row = start(request, request.user)
+            if row is not None and (row.ended_at is not None or row.user_id != request.user.pk):
+                return self._end(request, EndReason.ENDED)
         born = _number(session.get(BORN_KEY), now)
         seen = _number(session.get(SEEN_KEY), now)
         reason = None

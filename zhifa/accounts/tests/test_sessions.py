@@ -44,6 +44,10 @@ def row_of(client) -> UserSession:
     return UserSession.objects.get(pk=client.session[sessions.ROW_KEY])
 
 
+def row_of_user(user) -> UserSession:
+    return UserSession.objects.get(user=user)
+
+
 def sent_to_login(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
@@ -62,6 +66,22 @@ def test_signing_in_opens_a_session_row_and_signing_out_ends_it(world):
     client.post(reverse("logout"))
     row.refresh_from_db()
     assert row.ended_at is not None and row.end_reason == EndReason.SIGNED_OUT
+
+
+def test_a_session_signed_in_before_the_policy_gets_its_row_on_the_next_request(world):
+    client = signed_in_as(world.alice)
+    UserSession.objects.all().delete()
+    session = client.session
+    del session[sessions.ROW_KEY]
+    session.save()
+    assert client.get(reverse("home")).status_code == 200
+    assert row_of_user(world.alice).session_key == client.session.session_key
+    # ...unless a row for that session says it ended
+    session = client.session
+    del session[sessions.ROW_KEY]
+    session.save()
+    UserSession.objects.update(ended_at=timezone.now(), end_reason=EndReason.ENDED_BY_ADMIN)
+    assert sent_to_login(client.get(reverse("home")))
 
 
 # --- Idle timeout and lifetime -------------------------------------------------------------------
@@ -93,10 +113,6 @@ def test_a_session_ends_twelve_hours_after_sign_in_however_active(world):
     response = client.get(reverse("home"))
     assert sent_to_login(response) and "ended=lifetime" in response["Location"]
     assert row_of_user(world.alice).end_reason == EndReason.LIFETIME
-
-
-def row_of_user(user) -> UserSession:
-    return UserSession.objects.get(user=user)
 
 
 def test_the_lifetime_is_configurable(world, settings):
