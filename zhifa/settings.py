@@ -46,7 +46,7 @@ SECRET_KEY = _secret_key()
 # Personal data at rest (zhifa.core.crypto, zhifa.core.fields; docs/operations.md "个人信息加密"): the SM4
 # key, 32 hex digits, from ZHIFA_DATA_KEY or ZHIFA_DATA_KEY_FILE, else created once at
 # DATA_DIR/keys/data.key; keys replaced by a new one stay readable while listed in ZHIFA_DATA_KEY_RETIRED
-# (comma-separated hex) until `zhifa personal-data rekey` has rewritten every value.
+# (comma-separated hex) until `zhifa personal_data rekey` has rewritten every value.
 ZHIFA_DATA_KEY, ZHIFA_DATA_KEY_SOURCE = _load_data_key(DATA_DIR, env("ZHIFA_DATA_KEY"))
 ZHIFA_DATA_KEY_RETIRED = envlist("ZHIFA_DATA_KEY_RETIRED", [])
 ALLOWED_HOSTS = envlist("ZHIFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])

@@ -327,7 +327,7 @@ def decrypt(stored: str) -> str:
     if key is None:
         raise DataKeyError(
             f"个人信息由密钥 {key_id} 加密，当前未配置该密钥：请设置正确的 ZHIFA_DATA_KEY，"
-            "或把旧密钥列入 ZHIFA_DATA_KEY_RETIRED 后运行 zhifa personal-data rekey"
+            "或把旧密钥列入 ZHIFA_DATA_KEY_RETIRED 后运行 zhifa personal_data rekey"
         )
     try:
         raw = base64.urlsafe_b64decode(blob.encode("ascii"))
