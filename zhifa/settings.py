@@ -100,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The audit context (user, address, request id) for everything below; refused requests (403)
+    # audited; the break-glass account's window enforced and each of its requests audited.
+    "zhifa.core.middleware.RequestContextMiddleware",
     # Absolute session lifetime, the session list, password expiry (zhifa.accounts.sessions), then the
     # second factor where the role or account requires it (zhifa.accounts.mfa).
     "zhifa.accounts.sessions.SessionPolicyMiddleware",
@@ -109,9 +112,6 @@ MIDDLEWARE = [
     # Last: a lockout answers before the view (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
-    # The audit context (user, address, request id) for everything below; refused requests (403)
-    # audited; the break-glass account's window enforced and each of its requests audited.
-    "zhifa.core.middleware.RequestContextMiddleware",
 
 ROOT_URLCONF = "zhifa.urls"
 WSGI_APPLICATION = "zhifa.wsgi.application"
@@ -228,6 +228,54 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Security headers and HTTPS (zhifa.core.checks; docs/operations.md "生产部署的安全设置"). Behind TLS,
+# ZHIFA_HTTPS=1 turns on the redirect to https, HSTS (a year, subdomains, no preload list) and secure
+# cookies; ZHIFA_TRUSTED_PROXY_HEADER names the header by which the TLS-terminating proxy says so
+# (e.g. X-Forwarded-Proto) — set it only when that proxy overwrites the header from clients.
+ZHIFA_HTTPS = envbool("ZHIFA_HTTPS", False)
+SECURE_SSL_REDIRECT = ZHIFA_HTTPS
+SECURE_HSTS_SECONDS = envint("ZHIFA_HSTS_SECONDS", 365 * 24 * 3600) if ZHIFA_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = ZHIFA_HTTPS
+SECURE_HSTS_PRELOAD = False
+# Preload is a commitment for the whole domain (often a government one shared with other systems): a
+# choice for its owner, not for this application, so "check --deploy" does not ask for it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+_PROXY_HEADER = (env("ZHIFA_TRUSTED_PROXY_HEADER") or "").strip()
+if _PROXY_HEADER:
+    SECURE_PROXY_SSL_HEADER = (
+        _PROXY_HEADER
+        if _PROXY_HEADER.startswith("HTTP_")
+        else "HTTP_" + _PROXY_HEADER.upper().replace("-", "_"),
+        "https",
+    )
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages and htmx send the token from the page, no script reads the cookie
+# Content security policy (django-csp 4), in every environment so tests and browsers see the real
+# one: scripts and styles only from our own static files (no inline <script>, <style> or style=""),
+# images from us plus data: URIs (Pico's icons are SVG data URIs in its stylesheet), no plugins, no
+# framing, forms posting only to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The break-glass account (zhifa.accounts.breakglass; docs/operations.md "应急账号").
+ZHIFA_BREAK_GLASS_USERNAME = env("ZHIFA_BREAK_GLASS_USERNAME") or "breakglass"
+ZHIFA_BREAK_GLASS_MAX_HOURS = envint("ZHIFA_BREAK_GLASS_MAX_HOURS", 24)
+# Identical refused requests (same account and path) are written to the audit chain once per this many
+# seconds (zhifa.core.middleware): a loop cannot flood the chain.
+ZHIFA_DENIED_AUDIT_SECONDS = envint("ZHIFA_DENIED_AUDIT_SECONDS", 60)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "zhifa.accounts.tokens.ApiTokenAuthentication",
@@ -282,54 +330,6 @@ SPECTACULAR_SETTINGS = {
         "AnnualPlanStatusEnum": "zhifa.planning.choices.PlanStatus",
         "DrawStatusEnum": "zhifa.planning.choices.DrawStatus",
         "TaskStatusEnum": "zhifa.planning.choices.TaskStatus",
-# Security headers and HTTPS (zhifa.core.checks; docs/operations.md "生产部署的安全设置"). Behind TLS,
-# ZHIFA_HTTPS=1 turns on the redirect to https, HSTS (a year, subdomains, no preload list) and secure
-# cookies; ZHIFA_TRUSTED_PROXY_HEADER names the header by which the TLS-terminating proxy says so
-# (e.g. X-Forwarded-Proto) — set it only when that proxy overwrites the header from clients.
-ZHIFA_HTTPS = envbool("ZHIFA_HTTPS", False)
-SECURE_SSL_REDIRECT = ZHIFA_HTTPS
-SECURE_HSTS_SECONDS = envint("ZHIFA_HSTS_SECONDS", 365 * 24 * 3600) if ZHIFA_HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = ZHIFA_HTTPS
-SECURE_HSTS_PRELOAD = False
-# Preload is a commitment for the whole domain (often a government one shared with other systems): a
-# choice for its owner, not for this application, so "check --deploy" does not ask for it.
-SILENCED_SYSTEM_CHECKS = ["security.W021"]
-_PROXY_HEADER = (env("ZHIFA_TRUSTED_PROXY_HEADER") or "").strip()
-if _PROXY_HEADER:
-    SECURE_PROXY_SSL_HEADER = (
-        _PROXY_HEADER
-        if _PROXY_HEADER.startswith("HTTP_")
-        else "HTTP_" + _PROXY_HEADER.upper().replace("-", "_"),
-        "https",
-    )
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_HTTPONLY = True  # pages and htmx send the token from the page, no script reads the cookie
-# Content security policy (django-csp 4), in every environment so tests and browsers see the real
-# one: scripts and styles only from our own static files (no inline <script>, <style> or style=""),
-# images from us plus data: URIs (Pico's icons are SVG data URIs in its stylesheet), no plugins, no
-# framing, forms posting only to us.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-}
-# The break-glass account (zhifa.accounts.breakglass; docs/operations.md "应急账号").
-ZHIFA_BREAK_GLASS_USERNAME = env("ZHIFA_BREAK_GLASS_USERNAME") or "breakglass"
-ZHIFA_BREAK_GLASS_MAX_HOURS = envint("ZHIFA_BREAK_GLASS_MAX_HOURS", 24)
-# Identical refused requests (same account and path) are written to the audit chain once per this many
-# seconds (zhifa.core.middleware): a loop cannot flood the chain.
-ZHIFA_DENIED_AUDIT_SECONDS = envint("ZHIFA_DENIED_AUDIT_SECONDS", 60)
-
         "CatalogueStatusEnum": "zhifa.discretion.choices.CatalogueStatus",
         "CertificateStatusEnum": "zhifa.orgs.choices.CertificateStatus",
         "CaseSourceStatusEnum": "zhifa.inspections.choices.CaseSourceStatus",
@@ -357,6 +357,9 @@ ZHIFA_AUDIT_SYSLOG = env("ZHIFA_AUDIT_SYSLOG") or "/dev/log"
 ZHIFA_AUDIT_SYSLOG_FACILITY = env("ZHIFA_AUDIT_SYSLOG_FACILITY") or "authpriv"
 ZHIFA_IMPORT_MAX_BYTES = envint("ZHIFA_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
+# The application log: one record per line whatever a user typed (CR/LF and control characters escaped,
+# zhifa.core.logsafe); Django's own loggers go through the same handler. zhifa.security (refused
+# sign-ins, anonymous requests sent to the login page, denied requests) is kept at INFO.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -370,6 +373,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("ZHIFA_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": env("ZHIFA_LOG_LEVEL", "WARNING"), "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "zhifa.security": {"level": env("ZHIFA_SECURITY_LOG_LEVEL", "INFO")},
+    },
 }
 CSRF_FAILURE_VIEW = "zhifa.core.views.csrf_failure"
 ZHIFA_DOCUMENT_NUMBER_FORMAT = env("ZHIFA_DOCUMENT_NUMBER_FORMAT") or "（{short}）应急{abbr}〔{year}〕{seq}号"
@@ -405,11 +413,3 @@ ZHIFA_API_TOKEN_MAX_DAYS = envint("ZHIFA_API_TOKEN_MAX_DAYS", 90)
 ZHIFA_API_TOKEN_DAYS = min(envint("ZHIFA_API_TOKEN_DAYS", 90), ZHIFA_API_TOKEN_MAX_DAYS)
 OTP_TOTP_ISSUER = env("ZHIFA_OTP_ISSUER") or "执法一体化平台"
 OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp: seconds of delay, doubling after each wrong code
-# The application log: one record per line whatever a user typed (CR/LF and control characters escaped,
-# zhifa.core.logsafe); Django's own loggers go through the same handler. zhifa.security (refused
-# sign-ins, anonymous requests sent to the login page, denied requests) is kept at INFO.
-    "loggers": {
-        "django": {"handlers": ["console"], "level": env("ZHIFA_LOG_LEVEL", "WARNING"), "propagate": False},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "zhifa.security": {"level": env("ZHIFA_SECURITY_LOG_LEVEL", "INFO")},
-    },
