@@ -4,20 +4,43 @@ are audited (receivers connected in ``AccountsConfig.ready``)."""
 from __future__ import annotations
 
 from axes.signals import user_locked_out
+from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.accounts import lockout, sessions
+from zhifa.accounts import lockout, passwords, sessions
 from zhifa.core.audit import record
 from zhifa.core.choices import AuditAction
+
+#: Days before expiry from which each sign-in warns.
+NOTICE_DAYS = 7
 
 
 @receiver(user_logged_in, dispatch_uid="zhifa_session_start")
 def _session_start(sender, request, user, **kwargs):
     if request is not None:
         sessions.start(request, user)
+
+
+@receiver(user_logged_in, dispatch_uid="zhifa_password_expiry_notice")
+def _password_expiry_notice(sender, request, user, **kwargs):
+    """A week before the password expires, each sign-in says so (the page itself arrives on the day)."""
+    expires = passwords.expires_at(user)
+    if request is None or expires is None or passwords.is_expired(user):
+        return
+    days = (expires - timezone.now()).days
+    if days < NOTICE_DAYS:
+        messages.warning(
+            request,
+            _(
+                "您的密码将于 %(date)s 到期（还剩 %(n)d 天），请及时在“修改密码”页面（/accounts/password/）修改。"
+            )
+            % {"date": timezone.localtime(expires).strftime("%Y-%m-%d"), "n": days + 1},
+            fail_silently=True,
+        )
 
 
 @receiver(user_logged_out, dispatch_uid="zhifa_session_signed_out")

@@ -22,7 +22,7 @@ from zhifa.accounts.sessions import EndReason
 from zhifa.core.choices import AuditAction
 from zhifa.core.models import AuditEntry
 from zhifa.core.roles import Role
-from zhifa.core.testing import make_user
+from zhifa.core.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +180,17 @@ def test_a_password_set_to_be_changed_at_next_sign_in_is_expired(world, web):
 def test_a_password_within_its_ninety_days_is_not_expired(world, web):
     _expire(world.alice, days=89)
     assert web(world.alice).get(reverse("home")).status_code == 200
+
+
+def test_a_week_before_expiry_signing_in_warns(world):
+    _expire(world.alice, days=85)
+    client = Client()
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200 and "密码将于" in page and "还剩 5 天" in page
+    _expire(world.bob, days=80)
+    page = client.post(reverse("login"), {"username": "bob", "password": PASSWORD}, follow=True)
+    assert "密码将于" not in page.content.decode()
 
 
 def test_periodic_change_can_be_switched_off(world, web, settings):
