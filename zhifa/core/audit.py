@@ -24,6 +24,7 @@ import logging
 import logging.handlers
 import os
 import re
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -311,10 +312,8 @@ class _StrictSysLogHandler(logging.handlers.SysLogHandler):
         raise  # noqa: PLE0704 - re-raise the sending error instead of printing it
 
 
-def syslog_address(value: str) -> tuple[str | tuple[str, int], int]:
+def syslog_address(value: str) -> tuple[str | tuple[str, int], socket.SocketKind]:
     """``/dev/log`` (a socket path), ``host:port`` (UDP) or ``tcp://host:port``."""
-    import socket
-
     if value.startswith("/"):
         return value, socket.SOCK_DGRAM
     socktype = socket.SOCK_DGRAM
@@ -564,6 +563,8 @@ def _verify(result: VerifyResult, chunk_size: int, anchor_file, keys: KeyRing, a
             if not anchors:
                 result.warnings.append(f"锚定文件 {anchor_file} 中没有锚定记录")
 
+    # An anchor of the empty chain (last id 0) holds whatever follows it.
+    result.anchors += sum(1 for a in anchors if a.last_id == 0)
     archived_anchors = [a for a in anchors if 0 < a.last_id <= last_archived_id]
     found: dict[int, tuple[str, int]] = {}
     if archives_dir is not None:

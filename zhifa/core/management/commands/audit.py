@@ -80,9 +80,8 @@ class Command(BaseCommand):
             if result.checkpoints
             else ""
         )
-        self.stdout.write(
-            f"审计日志校验通过：共 {result.checked} 条，哈希链完整{archived}；与 {result.anchors} 个锚定一致。"
-        )
+        anchored = f"与 {result.anchors} 个锚定一致" if result.anchors else "未核对锚定"
+        self.stdout.write(f"审计日志校验通过：共 {result.checked} 条，哈希链完整{archived}；{anchored}。")
 
     def do_anchor(self, file=None, syslog=False, **options):
         anchor = audit.make_anchor()
