@@ -26,6 +26,7 @@ import os
 import re
 import socket
 import uuid
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -240,7 +241,7 @@ class KeyRing:
     def check(self, body: dict[str, Any], signature: str) -> str:
         """'' when ``signature`` over ``body`` is valid, else why not (Chinese)."""
         if not self._keys:
-            own = crypto.signing_key().public_key()
+            own = crypto.signing_key(create=False).public_key()
             self._keys = {crypto.key_id(own): own}
         key = self._keys.get(str(body.get("key_id", "")))
         if key is None:
@@ -375,7 +376,11 @@ def load_anchors(path: Path, keys: KeyRing) -> tuple[list[Anchor], list[str]]:
     """
     anchors: list[Anchor] = []
     warnings: list[str] = []
-    with path.open(encoding="utf-8", errors="replace") as handle:
+    try:
+        handle = path.open(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise AnchorError(f"锚定文件 {path} 无法读取：{exc.strerror or exc}") from exc
+    with handle:
         for number, raw in enumerate(handle, start=1):
             text = raw.strip()
             if not text:
@@ -476,9 +481,12 @@ def _check_archive_file(
     if not path.is_file():
         return f"归档文件 {cp.file_name} 不在 {directory} 中"
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        return f"归档文件 {cp.file_name} 无法读取：{exc.strerror or exc}"
     if digest.hexdigest() != cp.file_sha256:
         return f"归档文件 {cp.file_name} 的 SHA-256 与签名的清单不符：文件被改动"
     manifest_path = directory / f"{cp.file_name}.manifest.json"
@@ -508,7 +516,7 @@ def _check_archive_file(
                 prev, count, last_id = row.hash, count + 1, row.pk
                 if row.pk in wanted:
                     found[row.pk] = (row.hash, position + count)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         return f"归档文件 {cp.file_name} 无法解压：{exc}"
     if count != cp.count or last_id != cp.last_id or prev != cp.last_hash:
         return f"归档文件 {cp.file_name} 的条数或最后一条与清单不符"

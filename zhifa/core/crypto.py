@@ -111,10 +111,11 @@ def _write_new_signing_key(path) -> None:
         os.fsync(handle.fileno())
 
 
-def signing_key():
+def signing_key(create: bool = True):
     """The audit signing key: ``ZHIFA_AUDIT_SIGNING_KEY`` (or ``_FILE``), else one generated once.
 
     The generated key lives at ``DATA_DIR/keys/audit-signing.key`` (file 0600, directory 0700).
+    Verifying (``create=False``) never makes one: a lost key must show, not be silently replaced.
     """
     from django.conf import settings
 
@@ -123,6 +124,11 @@ def signing_key():
         return _load_private_key(configured, "ZHIFA_AUDIT_SIGNING_KEY")
     path = _signing_key_path()
     if not path.exists():
+        if not create:
+            raise SigningKeyError(
+                f"审计签名密钥 {path} 不存在（也未设置 ZHIFA_AUDIT_SIGNING_KEY）：无法核对签名；"
+                "请用 --public-key 给出公钥"
+            )
         _write_new_signing_key(path)
     try:
         text = path.read_text(encoding="ascii")
@@ -192,7 +198,7 @@ def verify_signature(data: bytes, signature: str, algorithm: str, public_key=Non
     if algorithm != ED25519:
         return False
     if public_key is None:
-        public_key = signing_key().public_key()
+        public_key = signing_key(create=False).public_key()
     try:
         public_key.verify(base64.b64decode(signature, validate=True), data)
     except (InvalidSignature, binascii.Error, ValueError, TypeError):

@@ -229,3 +229,12 @@ def test_truncation_is_found_exactly_when_it_reaches_an_anchor(world, data):
         result = audit.verify(anchor_file=anchor_file)
         assert result.ok == (k == 0 or max(anchored) < ids[-k])
         transaction.set_rollback(True)
+
+
+def test_verify_never_makes_a_key_of_its_own(world, settings, capsys, tmp_path):
+    call_command("audit", "anchor")
+    settings.ZHIFA_AUDIT_SIGNING_KEY = ""
+    settings.DATA_DIR = tmp_path / "lost"
+    code, _, err = _verify(capsys)
+    assert code == 2 and "不存在" in err and "--public-key" in err
+    assert not (tmp_path / "lost" / "keys" / "audit-signing.key").exists()
