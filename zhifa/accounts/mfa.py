@@ -35,9 +35,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhifa.core.audit import record
 from zhifa.core.choices import AuditAction
 
-#: Session keys: when the password (and code) were last typed again, and when the session signed in.
+#: Session keys: when the password (and code) were last typed again, when the session signed in, and
+#: whether the account had an authenticator then (read on every request without a query).
 REAUTH_SESSION_KEY = "zhifa_reauth_at"
 LOGIN_SESSION_KEY = "zhifa_login_at"
+ENROLLED_SESSION_KEY = "zhifa_otp_enrolled"
 
 #: Paths an unverified session may still reach: its way in and out, and what is public anyway.
 ALWAYS_OPEN_PREFIXES = ("/healthz", "/public/", "/api/v1/public/")
@@ -98,6 +100,8 @@ def code_failed(request, user, *, where: str) -> None:
 def mark_verified(request, device, *, where: str) -> None:
     """The session passed its second factor with ``device`` (django-otp's own session key)."""
     otp_login(request, device)
+    if not isinstance(device, StaticDevice):
+        request.session[ENROLLED_SESSION_KEY] = True
     _session_row_update(request, mfa_verified_at=timezone.now())
     kind = _g("恢复码") if isinstance(device, StaticDevice) else _g("动态口令")
     record(AuditAction.OTP, request.user, message=f"第二因素验证通过（{kind}，{where}）", user=request.user)
@@ -129,7 +133,22 @@ def recently_signed_in(request) -> bool:
 def _remember_login_time(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_SESSION_KEY] = time.time()
+        request.session[ENROLLED_SESSION_KEY] = has_device(user)
         request.session.pop(REAUTH_SESSION_KEY, None)
+
+
+def needs_code(request) -> bool:
+    """Whether this session must pass a second factor: the account's role or flag requires one, or the
+    account has bound an authenticator of its own accord (then it is asked for too)."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if mfa_required_for(user):
+        return True
+    enrolled = request.session.get(ENROLLED_SESSION_KEY)
+    if enrolled is None:  # a session from before this rule: look once, then remember
+        enrolled = request.session[ENROLLED_SESSION_KEY] = has_device(user)
+    return bool(enrolled)
 
 
 def reauth_url(next_url: str) -> str:
@@ -162,9 +181,9 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is None or not mfa_required_for(user) or is_verified(request):
+        if getattr(request, "user", None) is None or not needs_code(request) or is_verified(request):
             return self.get_response(request)
+        user = request.user
         path = request.path_info
         if path.startswith(_open_paths()):
             return self.get_response(request)

@@ -57,6 +57,10 @@ def otp_verify(request):
     if mfa.is_verified(request):
         return redirect(_next(request))
     if not mfa.has_device(user):
+        if not mfa.mfa_required_for(user):
+            # its authenticator was reset and the account needs none: nothing more to ask
+            request.session[mfa.ENROLLED_SESSION_KEY] = False
+            return redirect(_next(request))
         return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next(request)})}")
     error = ""
     if request.method == "POST":

@@ -262,3 +262,16 @@ def test_first_enrolment_long_after_signing_in_asks_for_the_password_again(world
     # the re-authentication page is open to the unverified session and asks for the password only
     page = client.get(reverse("reauth"))
     assert page.status_code == 200 and 'name="code"' not in page.content.decode()
+
+
+def test_an_account_that_bound_an_authenticator_of_its_own_accord_is_asked_for_it_too(
+    world, client, real_second_factor
+):
+    enrolled(world.alice)
+    client.force_login(world.alice)
+    assert client.get("/")["Location"].startswith(reverse("otp_verify"))
+    # once reset by the security administrator, she is not sent to enrolment: her role needs none
+    TOTPDevice.objects.filter(user=world.alice).delete()
+    response = client.get(reverse("otp_verify"), {"next": "/enterprises/"})
+    assert response["Location"] == "/enterprises/"
+    assert client.get("/").status_code == 200
