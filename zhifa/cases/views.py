@@ -51,6 +51,7 @@ from zhifa.cases.models import (
 )
 from zhifa.cases.tables import CaseTable, DeadlineTable, ProcedureRulesTable, ReviewTable
 from zhifa.cases.workflow import Refused
+from zhifa.core import personal
 from zhifa.core.audit import record
 from zhifa.core.choices import AuditAction
 from zhifa.core.views import ObjectDetailView, ObjectEditView, ObjectListView, PermissionMixin
@@ -614,11 +615,18 @@ class CaseFileView(PermissionMixin, View):
             return redirect(case)
         name = case.registration_number or f"案件{case.pk}"
         filename = f"电子卷宗-{name}.pdf"
+        # The file prints an individual party's ID number and phone in full, as the law requires.
+        shown = [f for f in ("party_code", "party_phone") if personal.is_personal(case, f)]
         record(
             AuditAction.EXPORT,
             case,
-            after={"sha256": sha, "size": len(pdf), "filename": filename},
-            message=f"下载电子卷宗：{name}",
+            after={
+                "sha256": sha,
+                "size": len(pdf),
+                "filename": filename,
+                **({"personal": dict.fromkeys(shown, "full")} if shown else {}),
+            },
+            message=f"下载电子卷宗：{name}" + ("（含当事人个人信息，完整）" if shown else ""),
         )
         response = FileResponse(
             io.BytesIO(pdf), as_attachment=True, filename=filename, content_type="application/pdf"

@@ -232,11 +232,13 @@ class PersonalDataSerializerMixin:
             audit_unmask(user, instance, shown, via="api")
         return data
 
-    def validate(self, attrs):
+    def to_internal_value(self, data):
+        # Before the fields' own validators (a masked phone is not a valid phone number).
         instance = getattr(self, "instance", None)
-        if instance is not None and not isinstance(instance, (list, tuple)):
-            keep_unchanged_masks(instance, attrs)
-        return super().validate(attrs)  # type: ignore[misc]
+        if instance is not None and hasattr(data, "items") and not isinstance(instance, (list, tuple)):
+            data = {key: data[key] for key in data}
+            keep_unchanged_masks(instance, data)
+        return super().to_internal_value(data)  # type: ignore[misc]
 
 
 def keep_unchanged_masks(instance, values: dict[str, Any]) -> None:

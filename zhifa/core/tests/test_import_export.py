@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from zhifa.core import importing
 from zhifa.core.choices import AuditAction
+from zhifa.core.fields import hash_lookup
 from zhifa.core.models import AuditEntry
 from zhifa.core.testing import make_enterprise, make_expert, make_expert_group, valid_id_number, valid_uscc
 from zhifa.enterprises.io import ENTERPRISES
@@ -393,7 +394,7 @@ def test_officers_import_reports_a_bad_id_number_and_imports_nothing(world):
     result = run(OFFICERS, xlsx(OFFICERS.titles, rows), world.dan)
     assert cells(result) == {(3, "身份证号码")}
     assert "身份证号码校验位错误" in result.errors[0].message
-    assert not Officer.objects.filter(id_number=good).exists()
+    assert not Officer.objects.filter(**hash_lookup(Officer, "id_number", good)).exists()
 
 
 def test_officers_import_creates_then_updates_by_id_number(world):
@@ -402,11 +403,14 @@ def test_officers_import_creates_then_updates_by_id_number(world):
     rows = [officer(lower_x, "王三", 具有法律职业资格="是", 法律职业资格证书编号="A20193204120001")]
     created = run(OFFICERS, xlsx(OFFICERS.titles, rows), world.albert)
     assert created.errors == [] and created.created == 1
-    saved = Officer.objects.get(id_number=number.upper())
+    saved = Officer.objects.get(**hash_lookup(Officer, "id_number", number))
     assert saved.unit == world.board_a and saved.legal_qualification and saved.post == "board_officer"
     rows = [officer(number, "王三", 在岗="否", 具有法律职业资格="是", 法律职业资格证书编号="A20193204120001")]
     updated = run(OFFICERS, xlsx(OFFICERS.titles, rows), world.albert)
-    assert updated.updated == 1 and Officer.objects.filter(id_number=number.upper()).count() == 1
+    assert (
+        updated.updated == 1
+        and Officer.objects.filter(**hash_lookup(Officer, "id_number", number)).count() == 1
+    )
     saved.refresh_from_db()
     assert saved.active is False
 
