@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from zhifa.core import views as core_views
 
 handler403 = "zhifa.core.views.permission_denied"
+handler404 = "zhifa.core.views.page_not_found"
 
 urlpatterns = [
     path("", core_views.home, name="home"),

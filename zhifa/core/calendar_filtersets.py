@@ -12,7 +12,8 @@ from zhifa.core.models import CalendarDay, PeriodRule
 
 class CalendarDayFilterSet(SearchFilterSet):
     search_fields = ("name__icontains", "source__icontains")
-    year = django_filters.NumberFilter(field_name="date__year", label=_("年份"))
+    # Bounded: a year outside 1–9999 has no dates (it was a 500, found by make fuzz).
+    year = django_filters.NumberFilter(field_name="date__year", label=_("年份"), min_value=1, max_value=9999)
     is_workday = yes_no_filter(_("是否上班"))
 
     class Meta:

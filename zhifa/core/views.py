@@ -206,3 +206,11 @@ def permission_denied(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("您的角色无权执行此操作")}, status=403)
     return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    """handler404: a path under /api/ that matches no route (``/api/v1/cases/0.5/``) answers in JSON, as
+    every other refusal of the API does; pages get the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("未找到：没有这个接口地址或记录")}, status=404)
+    return render(request, "404.html", status=404)
