@@ -21,6 +21,7 @@ from zhifa.cases.choices import (
     SourceKind,
 )
 from zhifa.cases.models import ProcedureRules
+from zhifa.core.formfields import RecordsChoiceField
 from zhifa.core.forms import DateInput
 from zhifa.documents.choices import ServiceMethod
 
@@ -90,9 +91,7 @@ class RecordForm(StepForm):
     person = forms.CharField(label=_("被询问人/当事人/见证人"), max_length=64)
     person_title = forms.CharField(label=_("身份/职务"), max_length=64, required=False)
     content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}))
-    officers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
-        label=_("执法人员"), queryset=None
-    )
+    officers: forms.ModelMultipleChoiceField = RecordsChoiceField(label=_("执法人员"), queryset=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -273,9 +272,7 @@ class StatementForm(StepForm):
     content = forms.CharField(label=_("陈述申辩内容"), widget=forms.Textarea(attrs={"rows": 4}))
     adopted = forms.BooleanField(label=_("理由成立，予以采纳"), required=False)
     opinion = forms.CharField(label=_("复核意见"), widget=forms.Textarea(attrs={"rows": 2}))
-    officers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
-        label=_("执法人员"), queryset=None
-    )
+    officers: forms.ModelMultipleChoiceField = RecordsChoiceField(label=_("执法人员"), queryset=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -437,7 +434,7 @@ class CaseForm(forms.Form):
     party_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
     cause = forms.CharField(label=_("案由"), max_length=200)
     facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 4}))
-    officers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    officers: forms.ModelMultipleChoiceField = RecordsChoiceField(
         label=_("承办人（两名以上持证执法人员）"), queryset=None
     )
 

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.formfields import RecordsChoiceField
 from zhifa.core.forms import ScopedModelForm
 from zhifa.discretion.models import Catalogue, Factor, Tier, ViolationType
 
@@ -90,7 +91,7 @@ class ProposeForm(forms.Form):
     first_offence = forms.BooleanField(label=_("初次违法"), required=False)
     minor = forms.BooleanField(label=_("危害后果轻微"), required=False)
     corrected_in_time = forms.BooleanField(label=_("在责令改正期限内改正"), required=False)
-    factors = forms.ModelMultipleChoiceField(
+    factors = RecordsChoiceField(
         label=_("裁量情节"),
         queryset=Factor.objects.none(),
         required=False,
