@@ -98,7 +98,7 @@ class IssuedDocumentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_superseded_by(self, document) -> int | None:
         try:
             return document.superseded_by.pk

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -86,7 +86,10 @@ class TrainingSessionViewSet(ScopedModelViewSet):
             OpenApiParameter("year", int, description=_("年度，默认今年")),
             OpenApiParameter("unit", int, description=_("单位（区或板块）编号")),
         ],
-        responses={200: OfficerHoursSerializer(many=True)},
+        responses={
+            200: OfficerHoursSerializer(many=True),
+            404: OpenApiResponse(description=_("所选单位不存在或不在您的管辖范围内")),
+        },
     )
     @action(detail=False, methods=["get"], url_path="hours", filter_backends=[])
     def hours(self, request):
