@@ -130,7 +130,9 @@ def masked(instance, field: str) -> str:
 
 def audit_unmask(user, instance, fields: Iterable[str], *, via: str = "web") -> None:
     """One UNMASK row naming the record and the fields shown in full (never their values)."""
-    labels = [str(rule_for(instance, f).label) for f in fields if rule_for(instance, f)]
+    fields = list(fields)
+    rules = [rule for rule in (rule_for(instance, f) for f in fields) if rule is not None]
+    labels = [str(rule.label) for rule in rules]
     if not labels:
         return
     record(
