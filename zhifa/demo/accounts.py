@@ -19,6 +19,7 @@ from zhifa.accounts.models import User
 from zhifa.core.roles import Role
 from zhifa.demo import data
 from zhifa.demo.generate import DemoError, board_code
+from zhifa.demo.second_factor import bind_demo_authenticators
 from zhifa.experts.models import Expert
 from zhifa.orgs.choices import Post
 from zhifa.orgs.models import Officer, Pairing, Region, Secondment
@@ -135,6 +136,7 @@ def reconcile_accounts(password: str) -> list[Account]:
     foreign = sorted(name for name, user in existing.items() if not _is_demo_account(user))
     if foreign:
         raise DemoError(f"已有同名的非演示账号：{'、'.join(foreign)}；演示不会接管或重置这些账号，已停止。")
+    saved: list[User] = []
     for account in accounts:
         user = existing.get(account.username) or User(username=account.username)
         user.role = account.role
@@ -148,4 +150,8 @@ def reconcile_accounts(password: str) -> list[Account]:
         user.password = encoded
         user.full_clean()
         user.save()
+        saved.append(user)
+    # The district leader, the legal reviewers and the administrators need a second factor: the demo's
+    # published secret lets a visitor sign in as them (zhifa.demo.second_factor).
+    bind_demo_authenticators(saved)
     return accounts

@@ -294,6 +294,23 @@ def test_every_account_logs_in_with_the_password(demo, client):
 
 
 @slow
+def test_the_accounts_that_need_a_second_factor_sign_in_with_the_printed_demo_secret(demo, client):
+    from base64 import b32decode
+
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.oath import totp
+
+    from zhifa.demo.second_factor import DEMO_TOTP_SECRET
+
+    assert DEMO_TOTP_SECRET in demo.output and "仅限演示" in demo.output and "reviewer1" in demo.output
+    assert client.post(reverse("login"), {"username": "reviewer1", "password": PASSWORD}).status_code == 302
+    assert client.get(reverse("otp_verify")).status_code == 200
+    code = f"{totp(b32decode(DEMO_TOTP_SECRET)):06d}"  # what the visitor's authenticator shows
+    assert client.post(reverse("otp_verify"), {"code": code}).status_code == 302
+    assert DEVICE_ID_SESSION_KEY in client.session
+
+
+@slow
 def test_running_the_demo_again_changes_no_counts_and_the_chain_verifies(demo):
     before = counts()
     out = io.StringIO()

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from zhifa.demo import data
+from zhifa.demo import data, second_factor
 from zhifa.demo.generate import DEFAULT_PASSWORD, DEFAULT_SEED, ENTERPRISES_PER_DISTRICT, DemoError, build
 from zhifa.demo.report import accounts_table
 
@@ -92,6 +92,7 @@ class Command(BaseCommand):
         self.stdout.write(accounts_table(report.accounts))
         self.stdout.write("")
         self.stdout.write(f"以上账号的密码均为：{password}")
+        self.stdout.write(second_factor.explanation(second_factor.needing_a_code(report.accounts)))
         if accounts_out:
             write_accounts(accounts_out, report.accounts)
             self.stdout.write(f"账号清单已写入 {accounts_out}")
