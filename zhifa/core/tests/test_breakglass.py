@@ -195,3 +195,9 @@ def test_check_warns_when_it_outlives_its_window(world):
     user, _ = _enable()
     _expire(user)
     assert [e.id for e in no_everyday_superuser()] == ["zhifa.W001"]
+
+
+def test_createsuperuser_is_refused_with_directions(world):
+    with pytest.raises(CommandError, match="zhifa breakglass enable"):
+        call_command("createsuperuser", "--username", "root", "--email", "r@example.cn", "--noinput")
+    assert not User.objects.filter(username="root").exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -91,6 +92,13 @@ def test_a_path_with_cr_lf_cannot_forge_an_audit_row(world, rf):
     row = _denied().get()
     assert "\r" not in row.object_repr and "\n" not in row.object_repr
     assert "\n" not in row.message and "\r" not in row.message
+
+
+def test_a_forged_request_id_header_is_replaced_not_stored(world, web):
+    response = web(world.alice).get("/audit/", HTTP_X_REQUEST_ID=FORGED)
+    row = _denied().get()
+    assert re.fullmatch(r"[0-9a-f]{32}", row.request_id)
+    assert response["X-Request-ID"] == row.request_id
 
 
 @pytest.fixture
