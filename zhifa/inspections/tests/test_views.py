@@ -448,3 +448,24 @@ def test_a_board_officer_sees_only_her_boards_inspections(world, web, checklist)
     make_inspection(make_enterprise(world.board_b, name="乙厂"), checklist=checklist)
     page = web(world.alice).get(reverse("inspections:inspection_list")).content.decode()
     assert "甲厂" in page and "乙厂" not in page
+
+
+# --- Personal data --------------------------------------------------------------------------------
+
+
+def test_the_onsite_phone_is_shown_masked_and_kept_when_the_mask_comes_back_unchanged(world, web, draft):
+    from zhifa.core.fields import hash_lookup
+
+    client = web(world.alice)
+    client.post(edit_url(draft), full_post(draft), **HX)
+    draft.refresh_from_db()
+    assert draft.onsite_person_phone == "13900001111"
+    page = client.get(edit_url(draft)).content.decode()
+    assert "13900001111" not in page and "139****1111" in page
+    # The masked value submitted with another change keeps the stored number
+    client.post(edit_url(draft), full_post(draft, onsite_person_phone="139****1111", place="二号车间"), **HX)
+    draft.refresh_from_db()
+    assert (draft.onsite_person_phone, draft.place) == ("13900001111", "二号车间")
+    # A new number is saved with its search hash (the draft saves only the changed fields)
+    client.post(edit_url(draft), full_post(draft, onsite_person_phone="13900002222"), **HX)
+    assert Inspection.objects.get(**hash_lookup(Inspection, "onsite_person_phone", "13900002222")) == draft
