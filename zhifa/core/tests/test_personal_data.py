@@ -287,3 +287,19 @@ def test_the_data_migration_encrypts_plaintext_rows_and_reverses(world):
     assert raw(Officer, officer.pk, "id_number")[0] == stored
     operation.reverse_code(apps, editor)
     assert raw(Officer, officer.pk, "id_number", "phone") == (number, phone)
+
+
+@pytest.mark.django_db
+def test_the_api_unmasks_one_record_on_request_for_permitted_roles_only(world, api):
+    case = person_case(world)
+    url = f"/api/v1/cases/{case.pk}/"
+    masked = personal.mask(crypto.HASH_ID_NUMBER, case.party_code)
+    assert api(world.alice).get(url).json()["party_code"] == masked  # not without asking
+    assert api(world.amy).get(url + "?unmask=1").json()["party_code"] == masked  # no permission
+    listed = api(world.dan).get("/api/v1/officers/?unmask=1").json()["results"]
+    assert listed and all("*" in o["id_number"] for o in listed)  # lists are always masked
+    assert not AuditEntry.objects.filter(action=AuditAction.UNMASK).exists()
+    body = api(world.alice).get(url + "?unmask=1").json()
+    assert (body["party_code"], body["party_phone"]) == (case.party_code, "13912345678")
+    row = AuditEntry.objects.get(action=AuditAction.UNMASK)
+    assert row.username == "alice" and row.after == {"fields": ["party_code", "party_phone"], "via": "api"}
