@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -84,7 +84,10 @@ class AccidentViewSet(ScopedModelViewSet):
             OpenApiParameter("year", int, description=_("年度，默认今年")),
             OpenApiParameter("board", int, description=_("板块编号，默认本人可见的全部板块")),
         ],
-        responses={200: DoubleDeclineSerializer},
+        responses={
+            200: DoubleDeclineSerializer,
+            404: OpenApiResponse(description=_("所选板块不存在或不在您的管辖范围内")),
+        },
     )
     @action(
         detail=False, methods=["get"], url_path="double-decline", filter_backends=[], pagination_class=None
@@ -96,11 +99,11 @@ class AccidentViewSet(ScopedModelViewSet):
         errors = {}
         year = today.year
         if raw_year:
-            if not raw_year.isdigit() or int(raw_year) < 1950:
+            if not raw_year.isdecimal() or int(raw_year) < 1950:
                 errors["year"] = [_("年度应为四位数字年份，如 %(y)s") % {"y": today.year}]
             else:
                 year = int(raw_year)
-        if raw_board and not raw_board.isdigit():
+        if raw_board and not raw_board.isdecimal():  # "²" is a digit int() refuses
             errors["board"] = [_("板块应为板块编号")]
         if errors:
             raise serializers.ValidationError(errors)

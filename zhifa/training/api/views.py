@@ -97,9 +97,9 @@ class TrainingSessionViewSet(ScopedModelViewSet):
         raw_year = request.query_params.get("year", "").strip()
         raw_unit = request.query_params.get("unit", "").strip()
         errors = {}
-        if raw_year and not (raw_year.isdigit() and 2000 <= int(raw_year) <= 9999):
+        if raw_year and not (raw_year.isdecimal() and 2000 <= int(raw_year) <= 9999):
             errors["year"] = [_("年度应为四位数字年份，如 %(y)s") % {"y": today.year}]
-        if raw_unit and not raw_unit.isdigit():
+        if raw_unit and not raw_unit.isdecimal():  # "²" is a digit int() refuses
             errors["unit"] = [_("单位应为区或板块的编号")]
         if errors:
             raise serializers.ValidationError(errors)
