@@ -266,7 +266,18 @@ class RoleBackend(ModelBackend):
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
+        if getattr(user_obj, "is_break_glass", False):
+            # The break-glass account: every administrator's rights, only inside its window
+            # (zhifa.accounts.breakglass). ``is_superuser``/``is_staff`` grant nothing anywhere.
+            from zhifa.accounts import breakglass
+
+            return set(breakglass.break_glass_permissions()) if breakglass.window_open(user_obj) else set()
         return set(_BY_ROLE.get(getattr(user_obj, "role", ""), frozenset()))
+
+    def user_can_authenticate(self, user):
+        from zhifa.accounts import breakglass
+
+        return super().user_can_authenticate(user) and breakglass.may_sign_in(user)
 
     def has_perm(self, user_obj, perm, obj=None):
         return perm in self.get_all_permissions(user_obj, obj)
@@ -275,19 +286,8 @@ class RoleBackend(ModelBackend):
         return any(p.startswith(app_label + ".") for p in self.get_all_permissions(user_obj))
 
 
-        if getattr(user_obj, "is_break_glass", False):
-            # The break-glass account: every administrator's rights, only inside its window
-            # (zhifa.accounts.breakglass). ``is_superuser``/``is_staff`` grant nothing anywhere.
-            from zhifa.accounts import breakglass
-
-            return set(breakglass.break_glass_permissions()) if breakglass.window_open(user_obj) else set()
 def is_district_wide(user) -> bool:
     return getattr(user, "role", None) in DISTRICT_ROLES
-    def user_can_authenticate(self, user):
-        from zhifa.accounts import breakglass
-
-        return super().user_can_authenticate(user) and breakglass.may_sign_in(user)
-
 
 
 def is_board_bound(user) -> bool:
