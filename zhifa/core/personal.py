@@ -64,7 +64,8 @@ POLICY: tuple[Rule, ...] = (
         HASH_PHONE,
         "enterprises.view_personal_data",
     ),
-    # An individual party's number and phone, for those who handle and review cases; a unit's are public.
+    # For those who handle and review cases: an individual party's ID number (a unit's credit code is
+    # public) and the party's phone (an individual's, or that of the person a unit gave as contact).
     Rule(
         "cases.case",
         "party_code",
@@ -79,7 +80,6 @@ POLICY: tuple[Rule, ...] = (
         _("当事人联系电话"),
         HASH_PHONE,
         "cases.view_personal_data",
-        _person_party,
     ),
     Rule(
         "inspections.inspection",

@@ -218,7 +218,7 @@ class CaseDetailSerializer(PersonalDataSerializerMixin, CaseListSerializer):
             },
             "party_phone": {
                 "help_text": _(
-                    "当事人为个人时读取打码；有“查看当事人个人信息”权限者单条读取加 ?unmask=1 可见全文（记入审计日志）"
+                    "读取时打码；有“查看当事人个人信息”权限者单条读取加 ?unmask=1 可见全文（记入审计日志）"
                 )
             },
         }

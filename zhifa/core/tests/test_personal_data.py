@@ -188,8 +188,8 @@ def test_who_may_unmask_a_partys_number_and_every_unmasking_is_audited(world, we
 
 
 @pytest.mark.django_db
-def test_a_units_credit_code_is_not_personal_and_shown_as_is(world, web):
-    enterprise = make_enterprise(world.board_a)
+def test_a_units_credit_code_is_shown_as_is_and_its_contacts_phone_masked(world, web):
+    enterprise = make_enterprise(world.board_a, contact_phone="13912340000")
     case = case_services.create_case(
         user=world.alice,
         enterprise=enterprise,
@@ -199,7 +199,10 @@ def test_a_units_credit_code_is_not_personal_and_shown_as_is(world, web):
         cause="未按规定培训",
         facts="查实。",
     )
-    assert enterprise.uscc in web(world.amy).get(case.get_absolute_url()).content.decode()
+    assert case.party_phone == "13912340000"  # taken from the enterprise's safety contact
+    page = web(world.amy).get(case.get_absolute_url()).content.decode()
+    assert enterprise.uscc in page
+    assert "13912340000" not in page and "139****0000" in page
 
 
 @pytest.mark.django_db
