@@ -1,0 +1,349 @@
+"""Backups that restore (SQLite): the round trip gives the same records, the same files and a chain that
+verifies; an archive that is not exactly what was written is refused with nothing changed.
+
+The PostgreSQL round trip is in test_backup_pg.py and reuses the helpers here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from PIL import Image
+
+from zhifa.core import audit, backup, crypto
+from zhifa.core.choices import AuditAction
+from zhifa.core.models import AuditEntry
+from zhifa.core.testing import build_world, make_checklist, make_enterprise, make_inspection
+
+# Transactional: a backup reads the database outside any transaction (SQLite's backup API would wait for
+# the test's own write lock; pg_dump cannot see it) and a restore replaces the whole database. The audit
+# triggers are lifted for the flush at the end; the data of the migrations is put back after each test.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("audit_triggers_lifted"),
+]
+
+
+# --- helpers (also used by test_backup_pg) ------------------------------------------------------------
+
+
+def png(color=(200, 30, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(out, "PNG")
+    return out.getvalue()
+
+
+def small_world():
+    """Personas, an enterprise and an inspection with a photo (its blob and thumbnail on disk)."""
+    from zhifa.inspections.evidence import add_evidence
+
+    world = build_world()
+    enterprise = make_enterprise(world.board_a, name="湖塘精密机械有限公司")
+    inspection = make_inspection(
+        enterprise, [world.alice.officer], checklist=make_checklist(), user=world.alice
+    )
+    add_evidence(
+        SimpleUploadedFile("现场.png", png(), content_type="image/png"),
+        kind="photo",
+        user=world.alice,
+        inspection=inspection,
+    )
+    return world, enterprise, inspection
+
+
+def change_everything(world, enterprise, inspection, data: Path) -> None:
+    """After the backup: records changed and added, files added and changed."""
+    from zhifa.inspections.evidence import add_evidence
+
+    enterprise.name = "改名后的公司"
+    enterprise.save()
+    make_enterprise(world.board_b, name="备份之后新建的公司")
+    add_evidence(
+        SimpleUploadedFile("第二张.png", png((10, 200, 10)), content_type="image/png"),
+        kind="photo",
+        user=world.alice,
+        inspection=inspection,
+    )
+    (data / "forms" / "override.html").write_text("改过的模板", encoding="utf-8")
+    (data / "forms" / "new.html").write_text("新增的模板", encoding="utf-8")
+
+
+def db_state(head_id: int | None = None) -> dict[str, list[dict]]:
+    """Every row of every model (audit rows up to ``head_id`` when given)."""
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        rows = model._base_manager.order_by("pk")
+        if model is AuditEntry and head_id is not None:
+            rows = rows.filter(pk__lte=head_id)
+        state[model._meta.label] = list(rows.values())
+    return state
+
+
+def files_state(data: Path) -> dict[str, str]:
+    """SHA-256 of every file in the data directory's backed-up part."""
+    out = {}
+    for path in sorted(data.rglob("*")):
+        rel = path.relative_to(data)
+        if path.is_file() and rel.parts[0] not in ("backups", "static", "keys", "secret_key"):
+            out[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def head() -> tuple[int, str] | None:
+    return AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
+
+
+def rewrite(archive: Path, target: Path, *, change=None, add=(), manifest=None, drop=(), rename=None) -> Path:
+    """Copy an archive, altering members: ``change`` {name: bytes}, ``add`` [TarInfo, bytes|None],
+    ``manifest`` a function editing the manifest dict, ``drop`` names left out, ``rename`` {old: new}
+    in the archive and its manifest alike."""
+    change, rename = change or {}, rename or {}
+    with tarfile.open(archive, "r:gz") as src, tarfile.open(target, "w:gz") as out:
+        for info in src:
+            if info.name in drop:
+                continue
+            data = src.extractfile(info).read()
+            if info.name == backup.MANIFEST and (manifest is not None or rename):
+                doc = json.loads(data)
+                for entry in doc["members"]:
+                    entry["path"] = rename.get(entry["path"], entry["path"])
+                if manifest is not None:
+                    manifest(doc)
+                data = json.dumps(doc).encode()
+            info.name = rename.get(info.name, info.name)
+            data = change.get(info.name, data)
+            info.size = len(data)
+            out.addfile(info, io.BytesIO(data))
+        for info, data in add:
+            out.addfile(info, io.BytesIO(data) if data is not None else None)
+    return target
+
+
+@pytest.fixture
+def data(settings, tmp_path) -> Path:
+    settings.DATA_DIR = tmp_path / "data"
+    (settings.DATA_DIR / "forms").mkdir(parents=True)
+    (settings.DATA_DIR / "forms" / "override.html").write_text("管理员的模板", encoding="utf-8")
+    (settings.DATA_DIR / "keys").mkdir()
+    (settings.DATA_DIR / "keys" / "data.key").write_text("00" * 16)
+    (settings.DATA_DIR / "secret_key").write_text("s" * 50)
+    (settings.DATA_DIR / "static").mkdir()
+    (settings.DATA_DIR / "static" / "app.css").write_text("body{}")
+    return settings.DATA_DIR
+
+
+def round_trip(data: Path, tmp_path: Path):
+    """Back up a small world, change it, restore; return what the test compares."""
+    world, enterprise, inspection = small_world()
+    records, files, at_backup = db_state(), files_state(data), head()
+    out = tmp_path / "out"
+    out.mkdir()
+    call_command("backup", str(out), stdout=io.StringIO())
+    (archive,) = out.iterdir()
+    change_everything(world, enterprise, inspection, data)
+    before_restore = head()
+    assert files_state(data) != files and db_state() != records
+    stdout = io.StringIO()
+    call_command("restore", str(archive), "--yes", stdout=stdout)
+    return archive, records, files, at_backup, before_restore, stdout.getvalue()
+
+
+def assert_round_trip(data: Path, tmp_path: Path) -> None:
+    archive, records, files, at_backup, before_restore, report = round_trip(data, tmp_path)
+
+    assert db_state(head_id=at_backup[0]) == records
+    assert files_state(data) == files
+    assert audit.verify().ok
+    (tmp_path / "staging").mkdir()
+    manifest = backup.read_archive(archive, tmp_path / "staging")
+    assert (manifest["audit_head"]["id"], manifest["audit_head"]["hash"]) == at_backup
+    assert AuditEntry.objects.get(pk=at_backup[0]).hash == at_backup[1]
+    restore_row = AuditEntry.objects.order_by("-id").first()
+    assert restore_row.action == AuditAction.RESTORE and restore_row.prev_hash == at_backup[1]
+    assert restore_row.before["audit_head_id"] == before_restore[0]
+    assert "审计日志校验通过" in report
+    # The state the restore replaced is kept: its safety backup holds the changed records' head.
+    (safety,) = (data / "backups").iterdir()
+    (tmp_path / "safety").mkdir()
+    kept = backup.read_archive(safety, tmp_path / "safety")
+    assert kept["audit_head"]["id"] == before_restore[0]
+
+
+# --- the round trip -----------------------------------------------------------------------------------
+
+
+def test_round_trip_gives_identical_records_files_and_a_verifying_chain(data, tmp_path):
+    assert_round_trip(data, tmp_path)
+
+
+# --- what goes in -------------------------------------------------------------------------------------
+
+
+def test_archive_lists_every_member_with_its_hash_and_leaves_out_static_keys_and_backups(data, tmp_path):
+    small_world()
+    (data / "backups").mkdir()
+    (data / "backups" / "older.tar.gz").write_bytes(b"old")
+    at_backup = head()
+    result = backup.create_backup(tmp_path / "one.tar.gz")
+
+    with tarfile.open(result.path) as tar:
+        names = tar.getnames()
+        contents = {n: tar.extractfile(n).read() for n in names}
+    manifest = json.loads(contents.pop(backup.MANIFEST))
+    listed = {m["path"]: m for m in manifest["members"]}
+    assert set(listed) == set(contents)
+    for name, body in contents.items():
+        assert listed[name]["sha256"] == hashlib.sha256(body).hexdigest()
+        assert listed[name]["size"] == len(body)
+    assert backup.DB_SQLITE in listed and "files/forms/override.html" in listed
+    assert not [
+        n for n in listed if n.startswith(("files/static", "files/keys", "files/backups", "files/secret"))
+    ]
+    assert manifest["database"]["vendor"] == "sqlite"
+    assert manifest["migrations"]["core"] >= "0005"
+    assert (manifest["audit_head"]["id"], manifest["audit_head"]["hash"]) == at_backup
+    assert manifest["created_utc"].endswith("+00:00") and manifest["created_beijing"]
+    assert manifest["zhifa_version"]
+    if hasattr(crypto, "data_key_fingerprint"):
+        assert manifest["data_key_fingerprint"] == crypto.data_key_fingerprint()
+    # Recorded in the chain, with the archive's own hash.
+    row = AuditEntry.objects.filter(action=AuditAction.BACKUP).get()
+    assert row.after["sha256"] == hashlib.sha256(result.path.read_bytes()).hexdigest()
+    assert row.after["audit_head_id"] == manifest["audit_head"]["id"]
+
+
+def test_keys_only_with_include_keys_and_never_an_overwrite(data, tmp_path):
+    err = io.StringIO()
+    call_command("backup", str(tmp_path / "k.tar.gz"), "--include-keys", stdout=io.StringIO(), stderr=err)
+    with tarfile.open(tmp_path / "k.tar.gz") as tar:
+        names = set(tar.getnames())
+    assert {"files/keys/data.key", "files/secret_key"} <= names
+    assert "带着自身解密密钥的备份" in err.getvalue()
+
+    # Never overwrites; a missing directory is named.
+    target = tmp_path / "b.tar.gz"
+    target.write_bytes(b"precious")
+    with pytest.raises(CommandError, match="已存在"):
+        call_command("backup", str(target), stdout=io.StringIO())
+    assert target.read_bytes() == b"precious"
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("backup", str(tmp_path / "nowhere" / "b.tar.gz"), stdout=io.StringIO())
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".zhifa-backup-")]
+
+
+# --- refused, with nothing changed --------------------------------------------------------------------
+
+
+def _link(name: str, target: str, kind=tarfile.SYMTYPE) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, target
+    return info
+
+
+def _file(name: str, size: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    return info
+
+
+def test_bad_archives_are_refused_in_chinese_with_nothing_changed(data, tmp_path, monkeypatch):
+    small_world()
+    good = backup.create_backup(tmp_path / "good.tar.gz").path
+    records, files, now_head = db_state(), files_state(data), head()
+    with tarfile.open(good) as tar:
+        blob = next(n for n in tar.getnames() if n.startswith("files/blobs/"))
+    (tmp_path / "not-a-backup.txt").write_text("你好")
+    (tmp_path / "truncated.tar.gz").write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    evil = b"pwned"
+    cases = {
+        "missing": (tmp_path / "missing.tar.gz", "不存在"),
+        "not an archive": (tmp_path / "not-a-backup.txt", "不是 Zhifa 备份文件"),
+        "truncated": (tmp_path / "truncated.tar.gz", "不完整或已损坏"),
+        "tampered member": (
+            rewrite(good, tmp_path / "t1.tar.gz", change={blob: b"altered evidence"}),
+            "SHA-256 不符",
+        ),
+        "tampered database": (
+            rewrite(
+                good, tmp_path / "t2.tar.gz", change={backup.DB_SQLITE: b"SQLite format 3\0" + b"x" * 99}
+            ),
+            "SHA-256 不符",
+        ),
+        "member not listed": (
+            rewrite(good, tmp_path / "t3.tar.gz", add=[(_file("files/forms/extra.html", 5), evil)]),
+            "不在备份清单中",
+        ),
+        "listed member missing": (rewrite(good, tmp_path / "t4.tar.gz", drop={blob}), "缺失"),
+        "path traversal": (
+            rewrite(good, tmp_path / "t5.tar.gz", add=[(_file("files/../../evil.txt", 5), evil)]),
+            "路径不安全",
+        ),
+        "absolute path": (
+            rewrite(good, tmp_path / "t6.tar.gz", add=[(_file("/tmp/evil.txt", 5), evil)]),
+            "路径不安全",
+        ),
+        "symbolic link": (
+            rewrite(good, tmp_path / "t7.tar.gz", add=[(_link("files/forms/l", "/etc/passwd"), None)]),
+            "不是普通文件",
+        ),
+        "hard link": (
+            rewrite(
+                good,
+                tmp_path / "t8.tar.gz",
+                add=[(_link("files/forms/h", "manifest.json", tarfile.LNKTYPE), None)],
+            ),
+            "不是普通文件",
+        ),
+        "a key file in a backup without keys": (
+            rewrite(good, tmp_path / "t9.tar.gz", rename={blob: "files/keys/data.key"}),
+            "指向不应恢复的位置（keys）",
+        ),
+        "into the backups": (
+            rewrite(good, tmp_path / "t14.tar.gz", rename={blob: "files/backups/x.tar.gz"}),
+            "指向不应恢复的位置（backups）",
+        ),
+        "other database vendor": (
+            rewrite(
+                good, tmp_path / "t10.tar.gz", manifest=lambda m: m["database"].update(vendor="postgresql")
+            ),
+            "备份来自 PostgreSQL 数据库，而当前配置的是 SQLite（ZHIFA_DATABASE_URL）",
+        ),
+        "newer schema": (
+            rewrite(
+                good, tmp_path / "t11.tar.gz", manifest=lambda m: m["migrations"].update(core="9999_future")
+            ),
+            "迁移 9999_future 在程序中不存在",
+        ),
+        "no manifest": (rewrite(good, tmp_path / "t12.tar.gz", drop={backup.MANIFEST}), "缺少备份清单"),
+    }
+    if hasattr(crypto, "data_key_fingerprint"):
+        cases["other data key"] = (
+            rewrite(
+                good, tmp_path / "t13.tar.gz", manifest=lambda m: m.update(data_key_fingerprint="0" * 16)
+            ),
+            "ZHIFA_DATA_KEY",
+        )
+    for label, (archive, message) in cases.items():
+        with pytest.raises(CommandError) as caught:
+            call_command("restore", str(archive), "--yes", stdout=io.StringIO())
+        assert message in str(caught.value), label
+        assert db_state() == records and head() == now_head, label
+        assert files_state(data) == files, label
+        assert not (data / "backups").exists(), label
+        assert not (tmp_path / "evil.txt").exists() and not Path("/tmp/evil.txt").exists(), label
+    assert [p.name for p in data.iterdir() if p.name.startswith(".zhifa-restore-")] == []
+
+    # A good archive, but no terminal to answer and no --yes.
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("restore", str(good), stdout=io.StringIO())
+    assert db_state() == records and not (data / "backups").exists()
