@@ -282,7 +282,7 @@ def _dump_postgresql(workdir: Path) -> tuple[Path, dict[str, Any]]:
     from zhifa.core.models import AuditEntry
 
     connection.ensure_connection()
-    server_major = connection.pg_version // 10000
+    server_major = int(getattr(connection, "pg_version", 0)) // 10000
     dump_major = _tool_major("pg_dump")
     if dump_major < server_major:
         raise BackupError(
@@ -562,7 +562,7 @@ def check_compatible(manifest: dict[str, Any], *, ignore_key: bool = False) -> l
     from django.db.migrations.loader import MigrationLoader
 
     notes: list[str] = []
-    vendor = (manifest.get("database") or {}).get("vendor")
+    vendor = str((manifest.get("database") or {}).get("vendor"))
     names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
     if vendor != connection.vendor:
         raise BackupError(

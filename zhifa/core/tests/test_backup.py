@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import tarfile
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from zhifa.core import audit, backup, crypto
@@ -24,13 +27,13 @@ from zhifa.core.choices import AuditAction
 from zhifa.core.models import AuditEntry
 from zhifa.core.testing import build_world, make_checklist, make_enterprise, make_inspection
 
+
 # Transactional: a backup reads the database outside any transaction (SQLite's backup API would wait for
 # the test's own write lock; pg_dump cannot see it) and a restore replaces the whole database. The audit
 # triggers are lifted for the flush at the end; the data of the migrations is put back after each test.
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("audit_triggers_lifted"),
-]
+def transactional(test):
+    marked = pytest.mark.django_db(transaction=True, serialized_rollback=True)(test)
+    return pytest.mark.usefixtures("audit_triggers_lifted")(marked)
 
 
 # --- helpers (also used by test_backup_pg) ------------------------------------------------------------
@@ -181,6 +184,7 @@ def assert_round_trip(data: Path, tmp_path: Path) -> None:
 # --- the round trip -----------------------------------------------------------------------------------
 
 
+@transactional
 def test_round_trip_gives_identical_records_files_and_a_verifying_chain(data, tmp_path):
     assert_round_trip(data, tmp_path)
 
@@ -188,6 +192,7 @@ def test_round_trip_gives_identical_records_files_and_a_verifying_chain(data, tm
 # --- what goes in -------------------------------------------------------------------------------------
 
 
+@transactional
 def test_archive_lists_every_member_with_its_hash_and_leaves_out_static_keys_and_backups(data, tmp_path):
     small_world()
     (data / "backups").mkdir()
@@ -221,6 +226,7 @@ def test_archive_lists_every_member_with_its_hash_and_leaves_out_static_keys_and
     assert row.after["audit_head_id"] == manifest["audit_head"]["id"]
 
 
+@transactional
 def test_keys_only_with_include_keys_and_never_an_overwrite(data, tmp_path):
     err = io.StringIO()
     call_command("backup", str(tmp_path / "k.tar.gz"), "--include-keys", stdout=io.StringIO(), stderr=err)
@@ -255,6 +261,7 @@ def _file(name: str, size: int) -> tarfile.TarInfo:
     return info
 
 
+@transactional
 def test_bad_archives_are_refused_in_chinese_with_nothing_changed(data, tmp_path, monkeypatch):
     small_world()
     good = backup.create_backup(tmp_path / "good.tar.gz").path
@@ -347,3 +354,13 @@ def test_bad_archives_are_refused_in_chinese_with_nothing_changed(data, tmp_path
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore", str(good), stdout=io.StringIO())
     assert db_state() == records and not (data / "backups").exists()
+
+
+@given(st.text(alphabet="./\\a\x00", max_size=12))
+def test_a_member_name_is_refused_or_stays_inside_the_data_directory(name):
+    root = Path("/srv/zhifa-data")
+    try:
+        backup._safe_member_name(name)
+    except backup.BackupError:
+        return
+    assert os.path.normpath(root / name).startswith(str(root) + "/")
