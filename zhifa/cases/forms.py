@@ -21,6 +21,7 @@ from zhifa.cases.choices import (
     SourceKind,
 )
 from zhifa.cases.models import ProcedureRules
+from zhifa.core import personal
 from zhifa.core.formfields import RecordsChoiceField
 from zhifa.core.forms import DateInput
 from zhifa.documents.choices import ServiceMethod
@@ -465,6 +466,12 @@ class CaseForm(forms.Form):
         officers = data.get("officers") or []
         if officers and len(officers) < 2:
             self.add_error("officers", _("承办人不得少于两名"))
+        # The enterprise's contact phone is offered masked: sent back unchanged, it stands for the number.
+        enterprise = data.get("enterprise")
+        if enterprise is not None and data.get("party_phone"):
+            values = {"contact_phone": data["party_phone"]}
+            personal.keep_unchanged_masks(enterprise, values)
+            data["party_phone"] = values["contact_phone"]
         return data
 
 

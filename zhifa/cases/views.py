@@ -160,7 +160,7 @@ class CaseAddView(PermissionMixin, View):
                 party_code=enterprise.uscc,
                 party_address=getattr(enterprise, "address", "") or "",
                 party_representative=getattr(enterprise, "legal_representative", "") or "",
-                party_phone=getattr(enterprise, "contact_phone", "") or "",
+                party_phone=personal.masked(enterprise, "contact_phone"),
                 facts=source.description,
             )
         form = CaseForm(data, user=request.user, initial=initial)

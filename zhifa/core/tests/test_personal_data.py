@@ -306,3 +306,30 @@ def test_the_api_unmasks_one_record_on_request_for_permitted_roles_only(world, a
     assert (body["party_code"], body["party_phone"]) == (case.party_code, "13912345678")
     row = AuditEntry.objects.get(action=AuditAction.UNMASK)
     assert row.username == "alice" and row.after == {"fields": ["party_code", "party_phone"], "via": "api"}
+
+
+@pytest.mark.django_db
+def test_a_case_from_a_source_offers_the_contacts_phone_masked_and_keeps_it(world, web):
+    from zhifa.cases.models import Case
+    from zhifa.cases.tests.test_pages import queued_hazard_source
+
+    source = queued_hazard_source(world)
+    Enterprise = type(source.enterprise)
+    Enterprise.objects.filter(pk=source.enterprise_id).update(contact_phone="13912340000")
+    client = web(world.alice)
+    url = reverse("cases:case_from_source", args=[source.pk])
+    page = client.get(url).content.decode()
+    assert "13912340000" not in page and "139****0000" in page
+    response = client.post(
+        url,
+        {
+            "procedure": "general",
+            "party_kind": "unit",
+            "party_phone": "139****0000",
+            "cause": "未按规定对从业人员进行安全生产教育和培训",
+            "facts": "3名新员工未经安全生产教育和培训即上岗作业。",
+            "officers": [world.alice.officer.pk, partner(world).pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    assert Case.objects.get(source=source).party_phone == "13912340000"
