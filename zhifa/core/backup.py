@@ -672,6 +672,8 @@ def _replace_files(manifest: dict[str, Any], *, include_keys: bool) -> tuple[int
     for rel, name in wanted.items():
         dest = root / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
+        if _is_key_path(rel) and dest.parent != root:
+            dest.parent.chmod(0o700)  # keys/ as the application creates it
         if not dest.parent.resolve().is_relative_to(root):
             raise BackupError(f"恢复位置 {dest} 经链接指向数据目录之外，拒绝写入。")
         if dest.is_symlink() or (dest.exists() and not dest.is_file()):
