@@ -253,9 +253,12 @@ def run(args) -> int:
             },
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,  # its own summary repeats ours; shown when it fails
+            text=True,
         )
         if not os.path.exists(f"{prefix}_stats.csv"):
             print(f"locust wrote no statistics (exit status {locust.returncode})", file=sys.stderr)
+            print(locust.stderr[-4000:], file=sys.stderr)
             return 1
         signin = data_dir / "signin.json"
         if not signin.exists():
