@@ -18,6 +18,9 @@ DEMO_ARGS ?=
 # pytest-xdist workers (0 runs the suite in this process); extra arguments for pytest.
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
+# API fuzzing (make fuzz): examples per operation in schemathesis' fuzzing phase, and the fixed seed.
+FUZZ_EXAMPLES ?= 20
+FUZZ_SEED ?= 20261206
 # Debian packages: Chromium and CJK fonts for the browser tests, PostgreSQL for `make test-pg`
 # (CI), gettext for the translations.
 APT_PACKAGES ?= chromium fonts-noto-cjk postgresql gettext
@@ -41,7 +44,7 @@ define run_pytest
 endef
 
 .PHONY: help install system-packages python-packages node-packages static-vendor database static \
-	demo test test-pg lint bench clean distclean
+	demo test test-pg fuzz lint bench clean distclean
 
 help:
 	@echo "Zhifa 执法一体化平台"
@@ -51,6 +54,8 @@ help:
 	@echo "  make test       install and run the whole suite (browser tests included) on SQLite"
 	@echo "  make test-pg    the same suite on PostgreSQL given ZHIFA_DATABASE_URL, or with a"
 	@echo "                  throwaway cluster: scripts/with-postgres.sh make test-pg"
+	@echo "  make fuzz       install and fuzz every API operation with schemathesis (no server error,"
+	@echo "                  answers as the schema says); FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) per operation, FUZZ_SEED=$(FUZZ_SEED)"
 	@echo "  make install    Debian packages (as root), .venv, front-end packages, migrate, collectstatic"
 	@echo "  make lint       ruff check, ruff format --check, mypy"
 	@echo "  make bench      run benchmarks/*.py"
@@ -130,6 +135,12 @@ test: install
 test-pg: _need-postgres-url install
 	$(call step,test suite on PostgreSQL)
 	@$(run_pytest)
+
+# fuzz/ is outside the suite's testpaths: one test per persona, on PYTEST_WORKERS processes.
+fuzz: install
+	$(call step,API fuzzing (schemathesis): $(FUZZ_EXAMPLES) examples per operation and seed $(FUZZ_SEED))
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest fuzz -n $(PYTEST_WORKERS) \
+		--hypothesis-seed=$(FUZZ_SEED) $(PYTEST_ARGS)
 
 .PHONY: _need-postgres-url
 _need-postgres-url:
