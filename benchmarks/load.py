@@ -161,7 +161,7 @@ def report(prefix: Path, args, workers: int, build_s: float, signin: dict) -> in
 
 def run(args) -> int:
     database = os.environ.get("BENCH_DATABASE_URL") or (
-        os.environ.get("ZHIFA_DATABASE_URL") if os.environ.get(INNER) else ""
+        os.environ.get("ZHIFA_DATABASE_URL", "") if os.environ.get(INNER) else ""
     )
     if not database.startswith(("postgres://", "postgresql://")):
         print(
