@@ -93,7 +93,7 @@ class NewPasswordForm(SetPasswordForm):
 def password_change(request):
     user = request.user
     expired = passwords.is_expired(user)
-    form = NewPasswordForm(user, request.POST or None)
+    form = NewPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()  # User.save dates it, remembers it, audits it and ends the account's other sessions
         update_session_auth_hash(request, user)  # this session stays signed in (under a new key)

@@ -249,6 +249,8 @@ def test_changing_the_password_keeps_this_session_ends_the_others_and_is_audited
 def test_a_refused_new_password_is_explained_field_by_field(world, web):
     client = web(world.alice)
     _reauthenticated(client)
+    empty = client.post(reverse("password_change"), {})
+    assert empty.status_code == 400 and "新密码：" in empty.content.decode()
     response = client.post(reverse("password_change"), {"new_password1": GOOD, "new_password2": GOOD + "x"})
     assert response.status_code == 400
     assert "再次输入新密码" in response.content.decode()
