@@ -18,6 +18,7 @@ import dj_database_url
 
 from zhifa.core.crypto import load_data_key as _load_data_key
 from zhifa.core.env import ConfigError, env, envbool, envint, envlist
+from zhifa.core.roles import Role as _Role  # choices only: no model, safe before set-up
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env("ZHIFA_DATA_DIR") or Path.cwd() / "var").resolve()
@@ -218,7 +219,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False  # else a sign-in to one's own account from an address would clear its count
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt kept, beside the audit chain's LOGIN_FAILED
 AXES_LOCKOUT_CALLABLE = "zhifa.accounts.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "zhifa.accounts.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "zhifa.core.clientip.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
 
 SESSION_COOKIE_HTTPONLY = True
@@ -408,6 +409,10 @@ ZHIFA_MFA_REQUIRED_ROLES = [
     )
     if role.lower() != "none"
 ]
+_UNKNOWN_ROLES = sorted(set(ZHIFA_MFA_REQUIRED_ROLES) - set(_Role.values))
+if _UNKNOWN_ROLES:
+    # A misspelt role would silently drop the second factor for it.
+    raise ConfigError(f"ZHIFA_MFA_REQUIRED_ROLES 含未知角色：{', '.join(_UNKNOWN_ROLES)}")
 ZHIFA_MFA_REQUIRED_ALL = envbool("ZHIFA_MFA_REQUIRED_ALL", False)
 ZHIFA_REAUTH_SECONDS = envint("ZHIFA_REAUTH_SECONDS", 300)
 ZHIFA_API_TOKEN_MAX_DAYS = envint("ZHIFA_API_TOKEN_MAX_DAYS", 90)

@@ -11,15 +11,13 @@ LOCKOUT row whenever axes locks (``zhifa.accounts.signals``).
 
 The client address is ``REMOTE_ADDR``; behind a reverse proxy listed in ``ZHIFA_TRUSTED_PROXIES`` it is the
 nearest address in ``X-Forwarded-For`` that is not itself a trusted proxy, so a client cannot choose its
-address by sending the header itself (``client_ip``, used by axes and the session list).
+address by sending the header itself (``zhifa.core.clientip``, shared with the audit chain and the session list).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import math
-from functools import lru_cache
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_client_username
@@ -33,44 +31,6 @@ from django.utils.translation import gettext as _
 
 from zhifa.core.audit import one_line, record
 from zhifa.core.choices import AuditAction
-
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-@lru_cache(maxsize=8)
-def _networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
-    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
-
-
-def trusted_proxies() -> tuple[IPNetwork, ...]:
-    return _networks(tuple(getattr(settings, "ZHIFA_TRUSTED_PROXIES", ())))
-
-
-def _address(value: str):
-    try:
-        return ipaddress.ip_address(value.strip())
-    except ValueError:
-        return None
-
-
-def _trusted(address, proxies) -> bool:
-    return address is not None and any(address in net for net in proxies)
-
-
-def client_ip(request) -> str:
-    """The client's address (``AXES_CLIENT_IP_CALLABLE``): ``REMOTE_ADDR`` unless that is a trusted proxy."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = trusted_proxies()
-    if not proxies or not _trusted(_address(remote), proxies):
-        return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-    for hop in reversed(hops):
-        address = _address(hop)
-        if address is None:
-            return remote  # a malformed hop: trust nothing the proxies passed on beyond it
-        if not _trusted(address, proxies):
-            return str(address)
-    return str(_address(hops[0])) if hops else remote
 
 
 class LockoutBackend(AxesStandaloneBackend):

@@ -44,7 +44,10 @@ class User(AuditedModel, AbstractUser):
     )
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     password_changed_at = models.DateTimeField(
-        _("密码修改时间"), null=True, blank=True, help_text=_("密码到期（默认 90 天）从此时起算；为空表示下次登录须修改")
+        _("密码修改时间"),
+        null=True,
+        blank=True,
+        help_text=_("密码到期（默认 90 天）从此时起算；为空表示下次登录须修改"),
     )
     mfa_required = models.BooleanField(
         _("要求第二因素"),
@@ -147,7 +150,9 @@ class UserSession(models.Model):
 class ApiToken(models.Model):
     """An API token: only its SHA-256 digest is stored; it expires and can be revoked, never deleted."""
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("账号"))
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("账号")
+    )
     name = models.CharField(_("用途"), max_length=64)
     prefix = models.CharField(_("前缀"), max_length=12, help_text=_("令牌的前几位，便于辨认"))
     digest = models.CharField(_("摘要"), max_length=64, unique=True)

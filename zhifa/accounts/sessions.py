@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhifa.accounts import passwords
+from zhifa.core import clientip
 from zhifa.core.audit import current_context, one_line, record
 from zhifa.core.choices import AuditAction
 
@@ -68,9 +69,7 @@ def max_seconds() -> int:
 
 
 def client_ip(request) -> str:
-    from zhifa.accounts.lockout import client_ip as ip
-
-    return ip(request) or ""
+    return clientip.client_ip(request) or ""
 
 
 def _delete_django_session(session_key: str) -> None:

@@ -41,7 +41,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from zhifa.core import crypto
+from zhifa.core import clientip, crypto
 from zhifa.core.choices import AuditAction
 from zhifa.core.models import AuditArchive, AuditEntry
 
@@ -178,7 +178,7 @@ def record(
             actor.get_full_name() if actor and hasattr(actor, "get_full_name") else "", 150
         ),
         ip=one_line(
-            ctx.get("ip") or (request.META.get("REMOTE_ADDR", "") if request is not None else ""), 64
+            ctx.get("ip") or (clientip.client_ip(request) if request is not None else ""), 64
         ),
         request_id=one_line(ctx.get("request_id", ""), 64),
         source=one_line(ctx.get("source") or ("web" if request is not None else "system"), 16),

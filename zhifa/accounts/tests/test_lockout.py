@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from zhifa.accounts import lockout
+from zhifa.core import clientip
 from zhifa.core.choices import AuditAction
 from zhifa.core.models import AuditEntry
 from zhifa.core.testing import PASSWORD
@@ -104,13 +104,13 @@ def _request(remote: str, forwarded: str = ""):
 
 
 def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(settings):
-    assert lockout.client_ip(_request("203.0.113.5", "10.0.0.1")) == "203.0.113.5"
+    assert clientip.client_ip(_request("203.0.113.5", "10.0.0.1")) == "203.0.113.5"
     settings.ZHIFA_TRUSTED_PROXIES = ["192.168.10.0/24"]
     # a client cannot choose its address by sending the header to the proxy itself
-    assert lockout.client_ip(_request("192.168.10.2", "1.2.3.4, 198.51.100.7")) == "198.51.100.7"
-    assert lockout.client_ip(_request("192.168.10.2", "198.51.100.7, 192.168.10.3")) == "198.51.100.7"
-    assert lockout.client_ip(_request("192.168.10.2", "not-an-address")) == "192.168.10.2"
-    assert lockout.client_ip(_request("203.0.113.5", "198.51.100.7")) == "203.0.113.5"
+    assert clientip.client_ip(_request("192.168.10.2", "1.2.3.4, 198.51.100.7")) == "198.51.100.7"
+    assert clientip.client_ip(_request("192.168.10.2", "198.51.100.7, 192.168.10.3")) == "198.51.100.7"
+    assert clientip.client_ip(_request("192.168.10.2", "not-an-address")) == "192.168.10.2"
+    assert clientip.client_ip(_request("203.0.113.5", "198.51.100.7")) == "203.0.113.5"
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_locked(world, settings):
@@ -124,6 +124,10 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_locked(world, settings)
     assert blocked.status_code == 429
     other = proxy.post(LOGIN, {"username": "amy", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.8")
     assert signed_in(other)
+    # the audit chain names the same client address as the lockout, not the proxy's
+    failed = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).values_list("ip", flat=True)
+    assert set(failed) == {"198.51.100.7"}
+    assert AuditEntry.objects.get(action=AuditAction.LOGIN, username="amy").ip == "198.51.100.8"
 
 
 # --- The security administrator ------------------------------------------------------------------

@@ -4,6 +4,9 @@ codes audited and counted towards the lockout, the security administrator's rese
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -275,3 +278,19 @@ def test_an_account_that_bound_an_authenticator_of_its_own_accord_is_asked_for_i
     response = client.get(reverse("otp_verify"), {"next": "/enterprises/"})
     assert response["Location"] == "/enterprises/"
     assert client.get("/").status_code == 200
+
+
+def test_a_misspelt_role_in_the_setting_stops_the_start_up(tmp_path):
+    """A role name that matches no role would silently drop the second factor for the role meant."""
+    environment = {
+        **os.environ,
+        "ZHIFA_MFA_REQUIRED_ROLES": "legal_reviewer,district_leaders",
+        "ZHIFA_DATA_DIR": str(tmp_path),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", "import zhifa.settings"], env=environment, capture_output=True, text=True
+    )
+    assert run.returncode != 0
+    assert "ZHIFA_MFA_REQUIRED_ROLES" in run.stderr and "district_leaders" in run.stderr
+    environment["ZHIFA_MFA_REQUIRED_ROLES"] = "legal_reviewer,district_leader"
+    assert subprocess.run([sys.executable, "-c", "import zhifa.settings"], env=environment).returncode == 0
