@@ -37,6 +37,10 @@ NAV = [
     (_("检查表"), "inspections:checklist_list", "inspections.change_checklisttemplate"),
     (_("工作日历与期限"), "calendar:overview", "core.view_calendarday"),
     (_("审计日志"), "core:audit_list", "core.view_auditentry"),
+    # The security administrator's pages (zhifa.accounts): sessions, lockouts, everyone's API tokens.
+    (_("在线会话"), "session_list", "accounts.view_usersession"),
+    (_("登录锁定"), "lockout_list", "accounts.view_usersession"),
+    (_("全部 API 令牌"), "token_admin_list", "accounts.revoke_apitoken"),
 ]
 
 

@@ -274,3 +274,15 @@ def test_saving_an_active_account_leaves_its_sessions_alone(world):
     alice.full_name = "爱丽丝"
     alice.save()
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_menus_lead_each_account_to_its_own_security_pages(world, web):
+    """Everyone finds 修改密码, the second factor and the own API tokens in the account menu; only the
+    security administrator finds the sessions, lockouts and everyone's tokens in the navigation."""
+    own = [reverse("password_change"), reverse("otp_setup"), reverse("token_list")]
+    admin_only = [reverse("session_list"), reverse("lockout_list"), reverse("token_admin_list")]
+    for persona in ("alice", "lily", "sam", "audrey", "sue"):
+        page = web(world.users[persona]).get(reverse("home")).content.decode()
+        assert all(f'href="{url}"' in page for url in own), persona
+        shown = [url for url in admin_only if f'href="{url}"' in page]
+        assert shown == (admin_only if persona == "sue" else []), persona
