@@ -55,6 +55,15 @@ class EnterpriseForm(PersonalDataFormMixin, ScopedModelForm):
             self.fields["industry"].initial = self.instance.industry_id
             self.fields["version"].initial = self.instance.version
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") is None and "version" not in self.errors:
+            # An edit names the version it started from, so a concurrent change is never overwritten
+            # silently (without it a save is only checked against changes made during the request). The
+            # field is hidden: the message goes above the form.
+            raise forms.ValidationError(_("缺少版本号：请刷新页面后重新填写（用于发现他人同时修改）"))
+        return cleaned
+
 
 class OverrideClassForm(forms.Form):
     enforcement_class = forms.ChoiceField(label=_("执法类别"), choices=EnforcementClass.choices)
