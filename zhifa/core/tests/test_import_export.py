@@ -740,3 +740,23 @@ def test_export_and_template_downloads(world, web):
         assert template.status_code == 200 and template["Content-Type"] == XLSX
         spec = importing.get_spec(name + "s")
         assert sheet_rows(template.content) == [tuple(spec.titles)]
+
+
+def test_formula_cells_are_neutralised_on_export():
+    """A name typed as a formula (=HYPERLINK…, +cmd, -1+1, @SUM) reaches Excel as text, never as a formula."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from zhifa.core.xlsx import xlsx_bytes
+
+    hostile = ['=HYPERLINK("http://evil","点击")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1,1)"]
+    data = xlsx_bytes(
+        ["名称", "数量"], [[value, 3] for value in hostile] + [["常州湖塘五金制品有限公司", -2]]
+    )
+    sheet = load_workbook(BytesIO(data)).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.data_type for cell in cells] == ["s"] * 5
+    assert [cell.value for cell in cells[:4]] == ["'" + value for value in hostile]
+    assert cells[4].value == "常州湖塘五金制品有限公司"
+    assert [row[1].value for row in sheet.iter_rows(min_row=2)] == [3, 3, 3, 3, -2]  # numbers stay numbers
