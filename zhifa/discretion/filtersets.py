@@ -6,6 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.filtersets import SearchFilterSet
+from zhifa.core.formfields import RecordIdFilter
 from zhifa.discretion.choices import CatalogueStatus, Party
 from zhifa.discretion.models import Catalogue, ViolationType
 
@@ -38,7 +39,7 @@ class ViolationTypeFilterSet(SearchFilterSet):
         "article_violated__icontains",
         "penalty_article__icontains",
     )
-    catalogue = django_filters.NumberFilter(field_name="catalogue_id", label=_("裁量基准编号"))
+    catalogue = RecordIdFilter(field_name="catalogue_id", label=_("裁量基准编号"))
     in_force = InForceFilter(field_name="catalogue_id", label=_("某日生效的版本（YYYY-MM-DD）"))
     party = django_filters.ChoiceFilter(choices=Party.choices, label=_("处罚对象"))
 

@@ -6,6 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.filtersets import SearchFilterSet
+from zhifa.core.formfields import RecordIdFilter
 from zhifa.orgs.models import Region
 from zhifa.planning.choices import DrawStatus, PlanStatus, TaskKind, TaskStatus
 from zhifa.planning.forms import parse_month
@@ -56,7 +57,7 @@ class TaskFilterSet(SearchFilterSet):
     board = _board_filter()
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("状态"))
     kind = django_filters.ChoiceFilter(choices=TaskKind.choices, label=_("类型"))
-    draw = django_filters.NumberFilter(field_name="draw_id", label=_("抽取编号"))
+    draw = RecordIdFilter(field_name="draw_id", label=_("抽取编号"))
 
     class Meta:
         model = Task

@@ -6,6 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.filtersets import SearchFilterSet
+from zhifa.core.formfields import RecordIdFilter
 from zhifa.reviews.choices import AssignmentStatus, RoundKind, RoundStatus
 from zhifa.reviews.models import ReviewAssignment, ReviewRound
 
@@ -24,7 +25,7 @@ class ReviewRoundFilterSet(SearchFilterSet):
 class ReviewAssignmentFilterSet(SearchFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索（当事人、案由、立案编号）"))
     status = django_filters.ChoiceFilter(choices=AssignmentStatus.choices, label=_("状态"))
-    round = django_filters.NumberFilter(field_name="round_id", label=_("评审轮次编号"), min_value=1)
+    round = RecordIdFilter(field_name="round_id", label=_("评审轮次编号"), min_value=1)
     search_fields = (
         "case__party_name__icontains",
         "case__cause__icontains",

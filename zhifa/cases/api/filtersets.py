@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.cases.choices import CaseStatus, Procedure, ReviewOutcome
 from zhifa.cases.models import Case, CaseDeadline, LegalReview
 from zhifa.core.filtersets import yes_no_filter
+from zhifa.core.formfields import RecordIdFilter
 from zhifa.orgs.models import Region
 
 
@@ -43,7 +44,7 @@ class LegalReviewFilterSet(django_filters.FilterSet):
     pending = yes_no_filter(_("待审核"), method="filter_pending")
     outcome = django_filters.ChoiceFilter(choices=ReviewOutcome.choices, label=_("审核意见"))
     board = board_filter("case__board")
-    case = django_filters.NumberFilter(field_name="case_id", label=_("案件编号"))
+    case = RecordIdFilter(field_name="case_id", label=_("案件编号"))
 
     class Meta:
         model = LegalReview
@@ -61,7 +62,7 @@ class CaseDeadlineFilterSet(django_filters.FilterSet):
     )
     overdue = yes_no_filter(_("已逾期"), method="filter_overdue")
     board = board_filter("case__board")
-    case = django_filters.NumberFilter(field_name="case_id", label=_("案件编号"))
+    case = RecordIdFilter(field_name="case_id", label=_("案件编号"))
     rule_code = django_filters.CharFilter(label=_("期限规则"))
 
     class Meta:

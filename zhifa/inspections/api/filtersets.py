@@ -7,6 +7,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.filtersets import yes_no_filter
+from zhifa.core.formfields import RecordIdFilter
 from zhifa.inspections import filtersets as pages
 from zhifa.inspections.choices import EvidenceKind, InspectionStatus
 from zhifa.inspections.models import Evidence, ReInspection
@@ -18,13 +19,13 @@ def board_filter():
 
 
 def id_filter(field: str, label):
-    return django_filters.NumberFilter(field_name=f"{field}_id", label=label)
+    return RecordIdFilter(field_name=f"{field}_id", label=label)
 
 
 class InspectionFilterSet(pages.InspectionFilterSet):
     enterprise = id_filter("enterprise", _("企业编号"))
     checklist = id_filter("checklist", _("检查表编号"))
-    officer = django_filters.NumberFilter(method="filter_officer", label=_("执法人员编号"))
+    officer = RecordIdFilter(method="filter_officer", label=_("执法人员编号"))
     cross_enforcement = yes_no_filter(_("交叉执法"))
 
     class Meta(pages.InspectionFilterSet.Meta):

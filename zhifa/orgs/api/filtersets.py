@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.formfields import RecordIdFilter
 from zhifa.orgs.choices import CertificateLevel, CertificateStatus, RegionKind
 from zhifa.orgs.models import Certificate, Region
 
@@ -17,7 +18,7 @@ class RegionFilterSet(django_filters.FilterSet):
 
 
 class CertificateFilterSet(django_filters.FilterSet):
-    officer = django_filters.NumberFilter(field_name="officer_id", label=_("持证人编号"))
+    officer = RecordIdFilter(field_name="officer_id", label=_("持证人编号"))
     status = django_filters.ChoiceFilter(choices=CertificateStatus.choices, label=_("状态"))
     level = django_filters.ChoiceFilter(choices=CertificateLevel.choices, label=_("发证层级"))
 

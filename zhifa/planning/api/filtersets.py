@@ -6,14 +6,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.formfields import RecordIdFilter
 from zhifa.planning.filtersets import DrawFilterSet, PlanFilterSet, TaskFilterSet
 
 __all__ = ["DrawFilterSet", "PlanFilterSet", "TaskAPIFilterSet"]
 
 
 class TaskAPIFilterSet(TaskFilterSet):
-    officer = django_filters.NumberFilter(method="by_officer", label=_("执法人员编号"))
-    expert = django_filters.NumberFilter(field_name="expert_id", label=_("专家编号"))
+    officer = RecordIdFilter(method="by_officer", label=_("执法人员编号"))
+    expert = RecordIdFilter(field_name="expert_id", label=_("专家编号"))
     date_from = django_filters.DateFilter(field_name="planned_date", lookup_expr="gte", label=_("日期自"))
     date_to = django_filters.DateFilter(field_name="planned_date", lookup_expr="lte", label=_("日期至"))
 
