@@ -57,7 +57,7 @@ def _noted(request, user, perm: str) -> bool:
 
 
 def exception_handler(exc, context):
-    """Model validation errors become 400 with field errors, never a 500."""
+    """Model validation errors become 400 with field errors, never a 500; every 400 body is an object."""
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, DjangoValidationError):
@@ -65,4 +65,7 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到：记录不存在或不在您的管辖范围内")
+    elif isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, list):
+        # A refusal naming no field (DRF's search box refuses a NUL so): still an object, as every 400.
+        exc = exceptions.ValidationError(detail={"non_field_errors": exc.detail})
     return drf_exception_handler(exc, context)

@@ -200,15 +200,25 @@ def with_step_endpoints(cls):
         responses={201: CaseDetailSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 409: REFUSED},
     ),
     events=extend_schema(
-        summary=_("案件流转记录"), description=_("每个环节的办理人、意见和时间，按时间先后。")
+        summary=_("案件流转记录"),
+        description=_("每个环节的办理人、意见和时间，按时间先后。"),
+        responses=CaseEventSerializer(many=True),
     ),
     deadlines=extend_schema(
-        summary=_("案件期限"), description=_("案件的全部法定期限（含已完成和已不适用的），按届满日。")
+        summary=_("案件期限"),
+        description=_("案件的全部法定期限（含已完成和已不适用的），按届满日。"),
+        responses=CaseDeadlineSerializer(many=True),
     ),
     documents=extend_schema(
-        summary=_("案件文书"), description=_("案件及其调查记录、审核、听证、送达的现行有效文书，按签发先后。")
+        summary=_("案件文书"),
+        description=_("案件及其调查记录、审核、听证、送达的现行有效文书，按签发先后。"),
+        responses=IssuedDocumentSerializer(many=True),
     ),
-    reviews=extend_schema(summary=_("法制审核记录"), description=_("案件各轮法制审核，按轮次。")),
+    reviews=extend_schema(
+        summary=_("法制审核记录"),
+        description=_("案件各轮法制审核，按轮次。"),
+        responses=LegalReviewSerializer(many=True),
+    ),
 )
 @extend_schema(
     tags=schema_tags(_("行政处罚案件")),
@@ -288,19 +298,19 @@ class CaseViewSet(
             return Response(service_errors(form, exc), status=status.HTTP_400_BAD_REQUEST)
         return self.respond(case)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)  # the whole list
     def events(self, request, pk=None):
         case = self.get_object()
         events = case.events.select_related("actor").order_by("at", "pk")
         return Response(CaseEventSerializer(events, many=True, context=self.get_serializer_context()).data)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)  # the whole list
     def deadlines(self, request, pk=None):
         case = self.get_object()
         rows = case.deadlines.select_related("case__board").order_by("due_on", "pk")
         return Response(CaseDeadlineSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)  # the whole list
     def documents(self, request, pk=None):
         case = self.get_object()
         rows = case_documents(case).select_related(
@@ -308,7 +318,7 @@ class CaseViewSet(
         )
         return Response(IssuedDocumentSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)  # the whole list
     def reviews(self, request, pk=None):
         case = self.get_object()
         rows = case.legal_reviews.select_related(

@@ -33,3 +33,10 @@ def test_a_page_matching_no_route_keeps_the_404_page(world, web):
     response = web(world.dan).get("/nowhere/")
     assert response.status_code == 404
     assert "text/html" in response["Content-Type"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/catalogues/", "/api/v1/plans/", "/api/v1/enterprises/"])
+def test_a_search_with_a_nul_is_a_400_whose_body_is_an_object(world, api, url):
+    response = api(world.dan).get(url, {"search": "a\x00b"})
+    assert response.status_code == 400, response.content
+    assert isinstance(response.json(), dict)

@@ -68,3 +68,10 @@ def test_a_read_only_choice_a_record_leaves_blank_admits_blank(schema):
     assert {"$ref": "#/components/schemas/BlankEnum"} in decision["oneOf"]
     status = schema["components"]["schemas"]["CaseList"]["properties"]["status"]
     assert "BlankEnum" not in str(status)
+
+
+@pytest.mark.parametrize("action", ["events", "deadlines", "documents", "reviews"])
+def test_a_cases_own_lists_are_documented_as_the_arrays_they_are(schema, action):
+    operation = schema["paths"][f"/api/v1/cases/{{id}}/{action}/"]["get"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert [p["name"] for p in operation["parameters"]] == ["id"]
