@@ -3,7 +3,9 @@
 Layout of an archive (``zhifa-backup-YYYYMMDD-HHMMSSZ.tar.gz``)::
 
     manifest.json              what is inside, each member's SHA-256 and size, the database vendor,
-                               the migration state, the audit chain's head, the data key's fingerprint
+                               the migration state, the audit chain's head (id, hash, chain length as
+                               the anchors count it), the data key's fingerprint; signed with the audit
+                               signing key (Ed25519, ``signature_algorithm``, ``key_id``, ``signature``)
     database/zhifa.sqlite3     SQLite: a consistent copy made with the online backup API
     database/zhifa.pgdump      PostgreSQL: ``pg_dump -Fc`` taken in the snapshot the manifest was read in
     files/...                  every file under ZHIFA_DATA_DIR except the SQLite database itself (dumped
@@ -15,7 +17,9 @@ and the manifest's audit head and migration state are read from that same state.
 under a temporary name in the destination directory and renamed only when complete; an existing file is
 never overwritten.
 
-A restore checks everything before it changes anything: every member against the manifest's SHA-256 and
+A restore checks everything before it changes anything: the manifest's signature (the server's own audit
+key, or the public keys given with ``--public-key`` when restoring on another machine), so a member
+rewritten together with its line in the manifest is refused; every member against the manifest's SHA-256 and
 size, no member outside the list, no path leaving the data directory (absolute names, ``..``, links,
 devices), the database vendor, a migration state the code knows, the data key's fingerprint. Then it
 writes a safety backup of the current state into ``DATA_DIR/backups/``, replaces the database (in one
@@ -207,9 +211,20 @@ def _latest_migrations(rows: list[tuple[str, str]]) -> dict[str, str]:
 def _sqlite_state(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, Any] | None]:
     migrations = _latest_migrations(conn.execute("SELECT app, name FROM django_migrations").fetchall())
     row = conn.execute("SELECT id, hash FROM core_auditentry ORDER BY id DESC LIMIT 1").fetchone()
-    count = conn.execute("SELECT COUNT(*) FROM core_auditentry").fetchone()[0]
-    head = {"id": row[0], "hash": row[1], "count": count} if row else None
-    return migrations, head
+    if not row:
+        return migrations, None
+    try:
+        archived = conn.execute("SELECT COALESCE(SUM(count), 0) FROM core_auditarchive").fetchone()[0]
+    except sqlite3.OperationalError:  # a schema from before audit archives
+        archived = 0
+    live = conn.execute("SELECT COUNT(*) FROM core_auditentry WHERE id <= ?", (row[0],)).fetchone()[0]
+    return migrations, _head(row[0], row[1], archived, live)
+
+
+def _head(last_id: int, last_hash: str, archived: int, live: int) -> dict[str, Any]:
+    """The manifest's audit head. ``count`` is the chain's length as zhifa.core.audit._chain_head counts it
+    for the anchors (rows moved out by ``zhifa audit archive`` included), not the table's row count."""
+    return {"id": last_id, "hash": last_hash, "count": int(archived) + int(live), "archived": int(archived)}
 
 
 def _dump_sqlite(workdir: Path) -> tuple[Path, dict[str, Any]]:
@@ -279,7 +294,9 @@ def _run(args: list[str], what: str, *, env: dict[str, str], stdin=None) -> None
 
 
 def _dump_postgresql(workdir: Path) -> tuple[Path, dict[str, Any]]:
-    from zhifa.core.models import AuditEntry
+    from django.db.models import Sum
+
+    from zhifa.core.models import AuditArchive, AuditEntry
 
     connection.ensure_connection()
     server_major = int(getattr(connection, "pg_version", 0)) // 10000
@@ -301,14 +318,19 @@ def _dump_postgresql(workdir: Path) -> tuple[Path, dict[str, Any]]:
             snapshot = cursor.fetchone()[0]
             cursor.execute("SELECT app, name FROM django_migrations")
             migrations = _latest_migrations(cursor.fetchall())
+        # The chain length as audit._chain_head counts it, read in the snapshot rather than under the
+        # chain's lock (which would hold every audited write for the whole dump).
         row = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
-        count = AuditEntry.objects.count()
+        if row:
+            archived = AuditArchive.objects.aggregate(n=Sum("count"))["n"] or 0
+            head = _head(row[0], row[1], archived, AuditEntry.objects.filter(id__lte=row[0]).count())
+        else:
+            head = None
         _run(
             [_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot}", f"--file={target}"],
             "pg_dump 导出数据库",
             env=_pg_env(),
         )
-    head = {"id": row[0], "hash": row[1], "count": count} if row else None
     info = {
         "vendor": "postgresql",
         "member": DB_PG,
@@ -379,11 +401,15 @@ def create_backup(
     log: Callable[[str], None] = lambda message: None,
 ) -> BackupResult:
     """Write one archive at ``path`` (a directory: a timestamped name inside it); refuse to overwrite."""
-    from zhifa.core import audit
+    from zhifa.core import audit, crypto
     from zhifa.core.choices import AuditAction
 
     now = _now()
     target = _target_path(Path(path), now).resolve()
+    try:
+        signer = crypto.signer_info()  # a missing or malformed signing key stops here, before any work
+    except crypto.SigningKeyError as exc:
+        raise BackupError(f"无法为备份清单签名：{exc}") from exc
     if target.exists():
         raise BackupError(f"{target} 已存在：备份不会覆盖已有文件，请换一个文件名或目录。")
     workdir = Path(tempfile.mkdtemp(prefix=".zhifa-backup-", dir=target.parent))
@@ -404,7 +430,7 @@ def create_backup(
                     members.append(_add_file(tar, FILES + str(rel), full, mode))
                 except FileNotFoundError:  # removed between listing and opening: nothing was written
                     skipped.append(f"{rel}（备份过程中被删除）")
-            manifest = {
+            body = {
                 "format": FORMAT,
                 "zhifa_version": zhifa_version(),
                 "created_utc": now.isoformat(),
@@ -414,7 +440,10 @@ def create_backup(
                 "include_keys": include_keys,
                 "skipped": skipped,
                 "members": [m.__dict__ for m in members],
+                **signer,
             }
+            # Signed as the audit anchors and archive manifests are (canonical JSON, audit key).
+            manifest = {**body, "signature": crypto.sign(audit._canonical_json(body))["signature"]}
             payload = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(payload), int(now.timestamp()), 0o600
@@ -444,6 +473,8 @@ def create_backup(
                 "include_keys": include_keys,
                 "audit_head_id": head.get("id"),
                 "audit_head_hash": head.get("hash"),
+                "audit_chain_length": head.get("count"),
+                "key_id": manifest["key_id"],
             },
             message=f"备份到 {target}（SHA-256 {archive_sha}，{len(members)} 个成员"
             + ("，含密钥" if include_keys else "")
@@ -471,10 +502,13 @@ def _safe_member_name(name: str) -> PurePosixPath:
     return pure
 
 
-def read_archive(path: Path | str, staging: Path) -> dict[str, Any]:
-    """Extract into ``staging`` and check every member against the manifest; return the manifest.
+def read_archive(path: Path | str, staging: Path, *, public_keys: list | None = None) -> dict[str, Any]:
+    """Extract into ``staging``, check the manifest's signature and every member against the manifest;
+    return the manifest.
 
-    Nothing outside ``staging`` is written. Any problem raises BackupError naming it.
+    ``public_keys`` (Ed25519 public keys) replace the server's own audit key for the signature, as for
+    ``zhifa audit verify --public-key``. Nothing outside ``staging`` is written. Any problem raises
+    BackupError naming it.
     """
     path = Path(path)
     if not path.exists():
@@ -521,6 +555,7 @@ def read_archive(path: Path | str, staging: Path) -> dict[str, Any]:
         raise BackupError(f"{path} 不完整或已损坏（压缩包无法读完：{exc}）。") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{path} 不是 Zhifa 备份文件：缺少备份清单 manifest.json 或格式不符。")
+    check_signature(manifest, public_keys)
     listed: dict[str, dict[str, Any]] = {}
     for entry in manifest.get("members") or []:
         try:
@@ -549,6 +584,53 @@ def read_archive(path: Path | str, staging: Path) -> dict[str, Any]:
     manifest["_staged"] = {name: staging / f"m{order.index(name):06d}" for name in listed}
     manifest["_modes"] = {name: listed[name]["mode"] for name in listed}
     return manifest
+
+
+def check_signature(manifest: dict[str, Any], public_keys: list | None = None) -> None:
+    """Refuse a manifest whose signature is missing or does not verify (reason in Chinese).
+
+    The same check as the audit anchors and archive checkpoints (zhifa.core.audit.KeyRing): the body is
+    the manifest without ``signature``, in canonical JSON; ``key_id`` and ``signature_algorithm`` are
+    part of what is signed.
+    """
+    from zhifa.core import audit, crypto
+
+    body = {name: value for name, value in manifest.items() if name != "signature"}
+    signature = manifest.get("signature")
+    if not isinstance(signature, str) or not body.get("key_id") or not body.get("signature_algorithm"):
+        raise BackupError("备份清单（manifest.json）没有签名：无法确认它由 Zhifa 写出且未被改写，拒绝恢复。")
+    keys = audit.KeyRing(public_keys)
+    try:
+        problem = keys.check(body, signature)
+    except crypto.SigningKeyError as exc:
+        raise BackupError(f"无法核对备份清单的签名：{exc}。") from exc
+    if not problem:
+        return
+    known = public_keys or [crypto.signing_key(create=False).public_key()]
+    hint = ""
+    if str(body.get("key_id")) not in {crypto.key_id(k) for k in known}:
+        hint = (
+            "在另一台机器上恢复、或签名密钥更换过时，请用 --public-key 给出备份时的审计公钥"
+            "（当时 zhifa audit public-key 的输出）。"
+        )
+    raise BackupError(f"备份清单（manifest.json）的签名核对未通过：{problem}，拒绝恢复。{hint}")
+
+
+def load_public_keys(names: list[str] | tuple[str, ...]) -> list:
+    """``--public-key FILE`` arguments as Ed25519 public keys; a bad file is named."""
+    from zhifa.core import crypto
+
+    keys = []
+    for name in names:
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeError) as exc:
+            raise BackupError(f"--public-key {name} 无法读取：{exc}") from exc
+        try:
+            keys.append(crypto.load_public_key(text, f"--public-key {name}"))
+        except crypto.SigningKeyError as exc:
+            raise BackupError(str(exc)) from exc
+    return keys
 
 
 def hmac_equal(a: str, b: str) -> bool:
@@ -705,26 +787,33 @@ def restore_backup(
     *,
     confirm: Callable[[dict[str, Any]], bool] = lambda manifest: True,
     ignore_key: bool = False,
+    public_key_files: list[str] | tuple[str, ...] = (),
     user=None,
     log: Callable[[str], None] = lambda message: None,
 ) -> RestoreResult | None:
-    """Check the archive, ask, keep a safety backup, restore. None when the operator declined."""
+    """Check the archive, ask, keep a safety backup, restore. None when the operator declined.
+
+    ``public_key_files`` (PEM, ``--public-key``) replace the server's own audit key for the manifest's
+    signature and for the chain's verification afterwards (archive checkpoints are signed too).
+    """
     from django.core.management import CommandError, call_command
     from django.db.migrations.executor import MigrationExecutor
 
-    from zhifa.core import audit
+    from zhifa.core import audit, crypto
     from zhifa.core.choices import AuditAction
     from zhifa.core.models import AuditEntry
 
+    public_keys = load_public_keys(public_key_files)
     root = data_dir()
     staging = Path(tempfile.mkdtemp(prefix=".zhifa-restore-", dir=root))
     try:
-        manifest = read_archive(path, staging)
+        manifest = read_archive(path, staging, public_keys=public_keys)
         notes = check_compatible(manifest, ignore_key=ignore_key)
         include_keys = bool(manifest.get("include_keys"))
         _check_paths(manifest, include_keys=include_keys)
         log(
-            f"备份检查通过：{len(manifest['_staged'])} 个成员的 SHA-256 均与清单一致；"
+            f"备份检查通过：清单签名有效（{manifest.get('signature_algorithm')}，密钥 {manifest.get('key_id')}），"
+            f"{len(manifest['_staged'])} 个成员的 SHA-256 均与清单一致；"
             f"备份时间 {manifest.get('created_beijing')}（北京时间），"
             f"审计链最新记录 #{(manifest.get('audit_head') or {}).get('id', '—')}。"
         )
@@ -735,8 +824,14 @@ def restore_backup(
         before = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
         safety_dir = root / SAFETY_DIR
         safety_dir.mkdir(mode=0o700, exist_ok=True)
+        stamp = f"zhifa-before-restore-{_now():%Y%m%d-%H%M%S}Z"
+        safety_name = safety_dir / f"{stamp}.tar.gz"
+        for n in range(2, 100):  # a second restore within the same second
+            if not safety_name.exists():
+                break
+            safety_name = safety_dir / f"{stamp}-{n}.tar.gz"
         safety = create_backup(
-            safety_dir / f"zhifa-before-restore-{_now():%Y%m%d-%H%M%S}Z.tar.gz",
+            safety_name,
             include_keys=include_keys,
             user=user,
             audit_it=False,
@@ -764,13 +859,17 @@ def restore_backup(
         if migrated:
             log("备份的数据库结构比当前程序旧：运行 migrate……")
             call_command("migrate", interactive=False, verbosity=0)
-        result = audit.verify()
-        out, err = io.StringIO(), io.StringIO()
         try:
-            call_command("audit", "verify", stdout=out, stderr=err)
-            verify_ok = result.ok
+            chain_ok = audit.verify(public_keys=public_keys).ok
+        except crypto.SigningKeyError:  # reported by the command below
+            chain_ok = False
+        out, err = io.StringIO(), io.StringIO()
+        key_args = [arg for name in public_key_files for arg in ("--public-key", str(name))]
+        try:
+            call_command("audit", "verify", *key_args, stdout=out, stderr=err)
+            verify_ok = chain_ok
         except SystemExit as exc:
-            verify_ok = result.ok and not exc.code
+            verify_ok = chain_ok and not exc.code
         except CommandError as exc:
             verify_ok = False
             err.write(str(exc))
@@ -780,6 +879,11 @@ def restore_backup(
         if head and now_head != (head.get("id"), head.get("hash")) and not migrated:
             verify_ok = False
             report += f"\n恢复后审计链最新记录 {now_head} 与备份清单的 #{head.get('id')} 不符。"
+        elif head and "count" in head and not migrated:
+            _, length = audit._chain_head()  # the length the anchors use, archived rows included
+            if length != head["count"]:
+                verify_ok = False
+                report += f"\n恢复后审计链长度 {length} 条与备份清单的 {head['count']} 条不符。"
         audit.record(
             AuditAction.RESTORE,
             object_type="backup",

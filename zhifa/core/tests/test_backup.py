@@ -6,6 +6,7 @@ The PostgreSQL round trip is in test_backup_pg.py and reuses the helpers here.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -18,6 +19,8 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -26,6 +29,9 @@ from zhifa.core import audit, backup, crypto
 from zhifa.core.choices import AuditAction
 from zhifa.core.models import AuditEntry
 from zhifa.core.testing import build_world, make_checklist, make_enterprise, make_inspection
+
+SEED = "33" * 32  # the audit signing key of these tests (hex Ed25519 seed)
+OTHER_SEED = "44" * 32  # another machine's, or a forger's, key
 
 
 # Transactional: a backup reads the database outside any transaction (SQLite's backup API would wait for
@@ -105,10 +111,19 @@ def head() -> tuple[int, str] | None:
     return AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
 
 
-def rewrite(archive: Path, target: Path, *, change=None, add=(), manifest=None, drop=(), rename=None) -> Path:
+def sign_manifest(doc: dict) -> None:
+    """Sign an edited manifest again with the configured key, as only the key's holder can."""
+    body = {k: v for k, v in doc.items() if k != "signature"}
+    doc["signature"] = crypto.sign(audit._canonical_json(body))["signature"]
+
+
+def rewrite(
+    archive: Path, target: Path, *, change=None, add=(), manifest=None, drop=(), rename=None, resign=True
+) -> Path:
     """Copy an archive, altering members: ``change`` {name: bytes}, ``add`` [TarInfo, bytes|None],
     ``manifest`` a function editing the manifest dict, ``drop`` names left out, ``rename`` {old: new}
-    in the archive and its manifest alike."""
+    in the archive and its manifest alike. An edited manifest is signed again with the configured key
+    (so the check under test is the one that refuses) unless ``resign`` is false."""
     change, rename = change or {}, rename or {}
     with tarfile.open(archive, "r:gz") as src, tarfile.open(target, "w:gz") as out:
         for info in src:
@@ -121,6 +136,8 @@ def rewrite(archive: Path, target: Path, *, change=None, add=(), manifest=None, 
                     entry["path"] = rename.get(entry["path"], entry["path"])
                 if manifest is not None:
                     manifest(doc)
+                if resign:
+                    sign_manifest(doc)
                 data = json.dumps(doc).encode()
             info.name = rename.get(info.name, info.name)
             data = change.get(info.name, data)
@@ -133,7 +150,9 @@ def rewrite(archive: Path, target: Path, *, change=None, add=(), manifest=None, 
 
 @pytest.fixture
 def data(settings, tmp_path) -> Path:
+    settings.ZHIFA_AUDIT_SIGNING_KEY = SEED
     settings.DATA_DIR = tmp_path / "data"
+    settings.ZHIFA_AUDIT_ANCHOR_FILE = settings.DATA_DIR / "audit-anchors.jsonl"
     (settings.DATA_DIR / "forms").mkdir(parents=True)
     (settings.DATA_DIR / "forms" / "override.html").write_text("管理员的模板", encoding="utf-8")
     (settings.DATA_DIR / "keys").mkdir()
@@ -218,6 +237,11 @@ def test_archive_lists_every_member_with_its_hash_and_leaves_out_static_keys_and
     assert (manifest["audit_head"]["id"], manifest["audit_head"]["hash"]) == at_backup
     assert manifest["created_utc"].endswith("+00:00") and manifest["created_beijing"]
     assert manifest["zhifa_version"]
+    # Signed with the audit key, naming the key and the algorithm (both signed too).
+    public = crypto.signing_key().public_key()
+    assert manifest["signature_algorithm"] == "ed25519" and manifest["key_id"] == crypto.key_id(public)
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    assert crypto.verify_signature(audit._canonical_json(body), manifest["signature"], "ed25519", public)
     if hasattr(crypto, "data_key_fingerprint"):
         assert manifest["data_key_fingerprint"] == crypto.data_key_fingerprint()
     # Recorded in the chain, with the archive's own hash.
@@ -271,7 +295,42 @@ def test_bad_archives_are_refused_in_chinese_with_nothing_changed(data, tmp_path
     (tmp_path / "not-a-backup.txt").write_text("你好")
     (tmp_path / "truncated.tar.gz").write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     evil = b"pwned"
+
+    def consistent(doc):  # the manifest's line for the altered member, brought in line with it
+        entry = next(m for m in doc["members"] if m["path"] == blob)
+        entry.update(sha256=hashlib.sha256(b"altered evidence").hexdigest(), size=len(b"altered evidence"))
+
+    def signed_by_another_key(doc):
+        consistent(doc)
+        with override_settings(ZHIFA_AUDIT_SIGNING_KEY=OTHER_SEED):
+            doc.update(crypto.signer_info())
+            sign_manifest(doc)
+
     cases = {
+        "member and manifest rewritten consistently": (
+            rewrite(
+                good,
+                tmp_path / "s1.tar.gz",
+                change={blob: b"altered evidence"},
+                manifest=consistent,
+                resign=False,
+            ),
+            "签名核对未通过：签名无效：内容被篡改或伪造",
+        ),
+        "signature removed": (
+            rewrite(good, tmp_path / "s2.tar.gz", manifest=lambda m: m.pop("signature"), resign=False),
+            "没有签名",
+        ),
+        "re-signed with another key": (
+            rewrite(
+                good,
+                tmp_path / "s3.tar.gz",
+                change={blob: b"altered evidence"},
+                manifest=signed_by_another_key,
+                resign=False,
+            ),
+            "的密钥签名，与所用公钥",
+        ),
         "missing": (tmp_path / "missing.tar.gz", "不存在"),
         "not an archive": (tmp_path / "not-a-backup.txt", "不是 Zhifa 备份文件"),
         "truncated": (tmp_path / "truncated.tar.gz", "不完整或已损坏"),
@@ -354,6 +413,108 @@ def test_bad_archives_are_refused_in_chinese_with_nothing_changed(data, tmp_path
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore", str(good), stdout=io.StringIO())
     assert db_state() == records and not (data / "backups").exists()
+
+
+# --- the manifest's signature on another machine ---------------------------------------------------
+
+
+@transactional
+def test_a_restore_elsewhere_checks_the_signature_with_the_public_key_given(data, tmp_path, settings):
+    small_world()
+    archive = backup.create_backup(tmp_path / "a.tar.gz").path
+    pem = tmp_path / "audit-public.pem"
+    pem.write_text(crypto.public_key_pem())
+    signed_by = crypto.key_id(crypto.signing_key().public_key())
+    (tmp_path / "not-a-key.pem").write_text("不是公钥")
+    records, files, now_head = db_state(), files_state(data), head()
+
+    def refused(*args: str) -> str:
+        with pytest.raises(CommandError) as caught:
+            call_command("restore", str(archive), "--yes", *args, stdout=io.StringIO())
+        assert db_state() == records and head() == now_head and files_state(data) == files
+        assert not (data / "backups").exists()
+        return str(caught.value)
+
+    # A machine with no audit key of its own: the public key has to be given.
+    settings.ZHIFA_AUDIT_SIGNING_KEY = ""
+    assert "请用 --public-key 给出公钥" in refused()
+    # A machine with its own, other key: the manifest's key is named, and how to proceed.
+    settings.ZHIFA_AUDIT_SIGNING_KEY = OTHER_SEED
+    message = refused()
+    assert f"由指纹为 {signed_by} 的密钥签名" in message and "--public-key" in message
+    assert "--public-key" in refused("--public-key", str(tmp_path / "not-a-key.pem"))
+    assert "无法读取" in refused("--public-key", str(tmp_path / "nowhere.pem"))
+
+    out = io.StringIO()
+    call_command("restore", str(archive), "--yes", "--public-key", str(pem), stdout=out)
+    assert f"清单签名有效（ed25519，密钥 {signed_by}）" in out.getvalue()
+    assert audit.verify().ok and AuditEntry.objects.order_by("-id").first().action == AuditAction.RESTORE
+
+
+# --- the chain's length once rows are archived -------------------------------------------------------
+
+
+def assert_archived_chain_round_trip(data: Path, tmp_path: Path, monkeypatch) -> None:
+    """With rows moved out by ``zhifa audit archive``, the manifest records the chain's length as the
+    anchors count it (not the table's row count), and a restore checks the restored chain against it."""
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() - dt.timedelta(days=300))
+    for i in range(4):
+        audit.record(AuditAction.SYSTEM, object_type="test", object_id=str(i), message=f"旧记录 {i}")
+    monkeypatch.setattr(timezone, "now", real_now)
+    audit.record(AuditAction.SYSTEM, object_type="test", message="新记录")
+    archived = audit.archive(tmp_path / "audit-archives").count
+    assert archived >= 4
+    anchor = audit.make_anchor()
+    result = backup.create_backup(tmp_path / "b.tar.gz")
+    head_ = result.manifest["audit_head"]
+    assert [head_["id"], head_["hash"], head_["count"]] == [
+        anchor[k] for k in ("last_id", "last_hash", "count")
+    ]
+    assert head_["archived"] == archived and head_["count"] == AuditEntry.objects.count() - 1 + archived
+
+    audit.record(AuditAction.SYSTEM, object_type="test", message="备份之后")
+    call_command("restore", str(result.path), "--yes", stdout=io.StringIO())  # the length matches
+    assert audit.verify().ok
+
+    # A manifest claiming another length (signed by the key's holder) is reported after the restore.
+    forged = rewrite(result.path, tmp_path / "c.tar.gz", manifest=lambda m: m["audit_head"].update(count=99))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="校验未通过") as caught:
+        call_command("restore", str(forged), "--yes", stdout=out)
+    assert caught.value.returncode == 2
+    assert f"审计链长度 {head_['count']} 条与备份清单的 99 条不符" in out.getvalue()
+
+
+@transactional
+def test_the_manifest_counts_archived_rows_in_the_chain_as_the_anchors_do(data, tmp_path, monkeypatch):
+    assert_archived_chain_round_trip(data, tmp_path, monkeypatch)
+
+
+@transactional
+def test_anchors_kept_elsewhere_report_the_restore_until_a_new_anchor_file_is_started(
+    data, tmp_path, settings
+):
+    audit.record(AuditAction.SYSTEM, object_type="test", message="备份之前")
+    archive = backup.create_backup(tmp_path / "a.tar.gz").path
+    (tmp_path / "elsewhere").mkdir()
+    old = settings.ZHIFA_AUDIT_ANCHOR_FILE = tmp_path / "elsewhere" / "anchors.jsonl"
+    audit.record(AuditAction.SYSTEM, object_type="test", message="备份之后")
+    call_command("audit", "anchor", stdout=io.StringIO())  # names rows the restore will remove
+
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="校验未通过") as caught:
+        call_command("restore", str(archive), "--yes", stdout=out)
+    assert caught.value.returncode == 2 and "最新的记录被删除（截断）" in out.getvalue()
+
+    # The procedure of operations.md: keep the old file, start a new one and anchor right away.
+    settings.ZHIFA_AUDIT_ANCHOR_FILE = tmp_path / "elsewhere" / "anchors-after-restore.jsonl"
+    call_command("audit", "anchor", stdout=io.StringIO())
+    assert audit.verify(anchor_file=settings.ZHIFA_AUDIT_ANCHOR_FILE).ok
+    # The old file keeps failing at its first anchor past the backup: the restored chain's new rows
+    # take the removed rows' ids (the sequence is restored too), so it now reads as rewritten.
+    kept = audit.verify(anchor_file=old)
+    assert not kept.ok and kept.bad_anchor_line == 1 and "哈希与记录" in kept.reason
 
 
 @given(st.text(alphabet="./\\a\x00", max_size=12))

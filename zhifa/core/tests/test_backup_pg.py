@@ -7,6 +7,7 @@ Transactional tests: pg_dump, run in its own session, cannot see a test's open t
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pytest
@@ -38,9 +39,21 @@ def test_postgresql_archive_refused_when_tampered_or_for_sqlite_with_nothing_cha
     assert manifest_db["vendor"] == "postgresql" and manifest_db["member"] == backup.DB_PG
     assert manifest_db["pg_dump_major"] >= manifest_db["server_major"] == connection.pg_version // 10000
     records, files, now_head = common.db_state(), common.files_state(data), common.head()
+    fake = b"PGDMP" + b"\0" * 64
+
+    def consistent(doc):  # the dump's line in the manifest brought in line with the fake dump
+        entry = next(m for m in doc["members"] if m["path"] == backup.DB_PG)
+        entry.update(sha256=hashlib.sha256(fake).hexdigest(), size=len(fake))
+
     cases = {
+        "dump and manifest rewritten consistently": (
+            common.rewrite(
+                good, tmp_path / "t0.tar.gz", change={backup.DB_PG: fake}, manifest=consistent, resign=False
+            ),
+            "签名核对未通过：签名无效",
+        ),
         "tampered dump": (
-            common.rewrite(good, tmp_path / "t1.tar.gz", change={backup.DB_PG: b"PGDMP" + b"\0" * 64}),
+            common.rewrite(good, tmp_path / "t1.tar.gz", change={backup.DB_PG: fake}),
             "SHA-256 不符",
         ),
         "an SQLite backup": (
@@ -56,3 +69,9 @@ def test_postgresql_archive_refused_when_tampered_or_for_sqlite_with_nothing_cha
         assert common.db_state() == records and common.head() == now_head, label
         assert common.files_state(data) == files, label
         assert not (data / "backups").exists(), label
+
+
+def test_the_postgresql_manifest_counts_archived_rows_in_the_chain_as_the_anchors_do(
+    data, tmp_path, monkeypatch
+):
+    common.assert_archived_chain_round_trip(data, tmp_path, monkeypatch)

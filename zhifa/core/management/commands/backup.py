@@ -45,7 +45,11 @@ class Command(BaseCommand):
         self.stdout.write(f"  SHA-256：{result.sha256}")
         self.stdout.write(
             f"  成员 {len(result.manifest['members'])} 个；数据库 {result.manifest['database']['vendor']}；"
-            f"审计链最新记录 #{head.get('id', '—')} {head.get('hash', '')}"
+            f"审计链最新记录 #{head.get('id', '—')} {head.get('hash', '')}（链长 {head.get('count', 0)} 条）"
+        )
+        self.stdout.write(
+            f"  清单签名：{result.manifest['signature_algorithm']}，审计签名密钥 {result.manifest['key_id']}"
+            "（在别的机器上恢复时用 zhifa restore --public-key 给出该密钥的公钥）"
         )
         for line in result.skipped:
             self.stderr.write(self.style.WARNING(f"  未备份：{line}"))

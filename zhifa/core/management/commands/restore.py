@@ -1,4 +1,4 @@
-"""``zhifa restore PATH [--yes] [--ignore-key] [--user USERNAME]``: check an archive, then restore it.
+"""``zhifa restore PATH [--yes] [--ignore-key] [--public-key FILE]… [--user USERNAME]``: check, then restore.
 
 Stop the Zhifa service first. Nothing changes until every member has been checked against the
 manifest; the current state is then backed up into DATA_DIR/backups/ before it is replaced.
@@ -17,7 +17,7 @@ from zhifa.core.audit import audit_context
 
 class Command(BaseCommand):
     help = (
-        "恢复：校验备份文件（每个成员的 SHA-256、路径、数据库类型、迁移状态、加密密钥指纹），"
+        "恢复：校验备份文件（清单的签名，每个成员的 SHA-256、路径、数据库类型、迁移状态、加密密钥指纹），"
         "确认后先备份当前状态到数据目录的 backups/，再恢复数据库和文件，最后校验审计链。请先停止 Zhifa 服务。"
     )
 
@@ -28,6 +28,14 @@ class Command(BaseCommand):
             "--ignore-key",
             action="store_true",
             help="加密密钥指纹与备份时不同也恢复（加密的个人信息将无法解密）",
+        )
+        parser.add_argument(
+            "--public-key",
+            metavar="FILE",
+            action="append",
+            default=[],
+            help="核对清单签名用的审计公钥（PEM，zhifa audit public-key 的输出；可多次给出）；"
+            "默认用本机的审计签名密钥。在另一台机器上恢复时使用",
         )
         parser.add_argument("--user", dest="username", help="记为恢复人的账号（可选）")
 
@@ -46,7 +54,7 @@ class Command(BaseCommand):
             return False
         return True
 
-    def handle(self, *args, path, yes=False, ignore_key=False, username=None, **options):
+    def handle(self, *args, path, yes=False, ignore_key=False, public_key=(), username=None, **options):
         self.assume_yes = yes
         user = None
         if username:
@@ -59,6 +67,7 @@ class Command(BaseCommand):
                     path,
                     confirm=self._confirm,
                     ignore_key=ignore_key,
+                    public_key_files=public_key or (),
                     user=user,
                     log=self.stdout.write,
                 )
