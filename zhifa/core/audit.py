@@ -177,9 +177,7 @@ def record(
         user_display=one_line(
             actor.get_full_name() if actor and hasattr(actor, "get_full_name") else "", 150
         ),
-        ip=one_line(
-            ctx.get("ip") or (clientip.client_ip(request) if request is not None else ""), 64
-        ),
+        ip=one_line(ctx.get("ip") or (clientip.client_ip(request) if request is not None else ""), 64),
         request_id=one_line(ctx.get("request_id", ""), 64),
         source=one_line(ctx.get("source") or ("web" if request is not None else "system"), 16),
         action=action,
