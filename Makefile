@@ -162,7 +162,9 @@ lint: python-packages
 bench: install
 	@shopt -s nullglob; files=(benchmarks/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks in benchmarks/"; exit 0; fi; \
-	for f in "$${files[@]}"; do printf '\n==> benchmark %s\n' "$$f"; $(BIN)/python "$$f"; done
+	failed=(); for f in "$${files[@]}"; do printf '\n==> benchmark %s\n' "$$f"; \
+		$(BIN)/python "$$f" || failed+=("$$f"); done; \
+	if [ $${#failed[@]} -gt 0 ]; then echo "benchmarks failed: $${failed[*]}" >&2; exit 1; fi
 
 clean:
 	$(call step,clean)
