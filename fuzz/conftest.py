@@ -97,12 +97,8 @@ def _subtest_node_id(request):
 
 def issue_token(user) -> str:
     """An API token as a client holds it (issued after the second factor, where the role needs one)."""
-    try:
-        from zhifa.accounts import tokens
-    except ImportError:  # before expiring tokens: DRF's own
-        from rest_framework.authtoken.models import Token
+    from zhifa.accounts import tokens
 
-        return Token.objects.get_or_create(user=user)[0].key
     return tokens.issue(user, name="接口模糊测试", mfa_verified=True)[1]
 
 
