@@ -18,6 +18,7 @@ from zhifa.accidents.forms import AccidentForm, CasualtyUpdateForm
 from zhifa.accidents.models import Accident
 from zhifa.accidents.statistics import YearError, double_decline, visible_boards
 from zhifa.accidents.tables import AccidentTable, wan_yuan
+from zhifa.core.formfields import record_id
 from zhifa.core.permissions import is_district_wide
 from zhifa.core.views import ObjectDetailView, ObjectEditView, ObjectListView, PermissionMixin
 
@@ -128,8 +129,8 @@ class DoubleDeclineView(PermissionMixin, View):
                 year, error = today.year, _("年度应为四位数字年份，如 %(y)s") % {"y": today.year}
         boards = visible_boards(request.user)
         board = None
-        if request.GET.get("board", "").isdigit():
-            board = get_object_or_404(boards, pk=int(request.GET["board"]))
+        if record_id(request.GET.get("board")):
+            board = get_object_or_404(boards, pk=record_id(request.GET["board"]))
         try:
             figures = double_decline(year, board, boards=boards, today=today)
         except YearError as exc:

@@ -158,7 +158,7 @@ def parse_month(value: str | None, today: date | None = None) -> date:
     if not text:
         return today.replace(day=1)
     parts = text.split("-")
-    if len(parts) != 2 or not (parts[0].isdigit() and parts[1].isdigit()) or len(parts[0]) != 4:
+    if len(parts) != 2 or not all(p.isascii() and p.isdecimal() for p in parts) or len(parts[0]) != 4:
         raise FiguresError(_("月份应写作 YYYY-MM，如 %(m)s") % {"m": f"{today:%Y-%m}"})
     year, month = int(parts[0]), int(parts[1])
     if not 1 <= month <= 12 or year < 2000:

@@ -42,3 +42,16 @@ class RecordIdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", PK_MIN)
         kwargs.setdefault("max_value", PK_MAX)
         super().__init__(*args, **kwargs)
+
+
+def record_id(text) -> int | None:
+    """A record id typed into a query string or form: ASCII digits within the database's range, else None.
+
+    ``str.isdigit`` admits "²" and "٣" (which ``int`` refuses or reads as another digit) and any length
+    (which the database refuses): both were 500s on pages that looked a record up by a GET parameter.
+    """
+    text = str(text or "").strip()
+    if not text.isascii() or not text.isdecimal():
+        return None
+    number = int(text)
+    return number if 0 < number <= PK_MAX else None

@@ -25,6 +25,7 @@ from django.views import View
 from zhifa.core.audit import record
 from zhifa.core.choices import AuditAction
 from zhifa.core.fields import with_hashes
+from zhifa.core.formfields import record_id
 from zhifa.core.views import ObjectEditView, ObjectListView, PermissionMixin
 from zhifa.enterprises.models import Enterprise
 from zhifa.inspections import evidence as evidence_service
@@ -148,8 +149,8 @@ class InspectionStartView(PermissionMixin, View):
         matches = self.enterprises(request)
         if q:
             matches = matches.filter(Q(name__icontains=q) | Q(uscc__iexact=q))
-        elif request.GET.get("enterprise", "").isdigit():
-            matches = matches.filter(pk=request.GET["enterprise"])
+        elif record_id(request.GET.get("enterprise")):
+            matches = matches.filter(pk=record_id(request.GET["enterprise"]))
         else:
             matches = matches.none()
         matches = list(matches.order_by("name")[: self.max_matches])
@@ -185,7 +186,7 @@ class InspectionStartView(PermissionMixin, View):
                 return redirect("inspections:inspection_edit", pk=inspection.pk)
         # Show again only the enterprise chosen, not every one of the jurisdiction.
         chosen = request.POST.get("enterprise", "")
-        matches = list(self.enterprises(request).filter(pk=chosen)) if chosen.isdigit() else []
+        matches = list(self.enterprises(request).filter(pk=record_id(chosen))) if record_id(chosen) else []
         form.fields["enterprise"].queryset = self.enterprises(request).filter(pk__in=[e.pk for e in matches])
         return self.show(request, form, "", searched=False, matches=matches)
 
@@ -360,11 +361,11 @@ class InspectionItemView(DraftMixin, View):
         item_id = request.POST.get("item", "")
         row = (
             inspection.results.select_related("item").filter(item_id=item_id).first()
-            if item_id.isdigit()
+            if record_id(item_id)
             else None
         )
         version = request.POST.get("version", "")
-        if row is None or not version.isdigit():
+        if row is None or not (version.isascii() and version.isdecimal() and len(version) < 10):
             return HttpResponse(_("请求不完整：缺少检查项或版本号"), status=400)
         result = request.POST.get(f"result-{row.item_id}", row.result)
         note = request.POST.get(f"note-{row.item_id}", row.note).strip()[:300]

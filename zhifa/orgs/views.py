@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from zhifa.core.formfields import record_id
 from zhifa.core.permissions import is_district_wide
 from zhifa.core.scoping import board_ids
 from zhifa.core.views import ObjectDetailView, ObjectEditView, ObjectListView, PermissionMixin, _url_if
@@ -227,8 +228,8 @@ class CertificateEditView(ObjectEditView):
 
     def get_form(self, request, obj, data=None):
         initial = {}
-        if obj.pk is None and request.GET.get("officer", "").isdigit():
-            initial["officer"] = int(request.GET["officer"])
+        if obj.pk is None and record_id(request.GET.get("officer")):
+            initial["officer"] = record_id(request.GET["officer"])
         return self.form(data, instance=obj, user=request.user, initial=initial)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django_tables2 import RequestConfig
 
+from zhifa.core.formfields import record_id
 from zhifa.core.permissions import is_district_wide
 from zhifa.core.scoping import board_ids
 from zhifa.core.views import ObjectDetailView, ObjectEditView, ObjectListView, PermissionMixin
@@ -109,7 +110,7 @@ class AttendanceView(PermissionMixin, View):
         rows = []
         for form in formset.forms:
             raw = str(form["officer"].value() or "")
-            officer = by_id.get(int(raw)) if raw.isdigit() else None
+            officer = by_id.get(record_id(raw))
             if officer is None:
                 raise Http404  # a register row for someone who is not on this session's list
             rows.append((officer, form))
