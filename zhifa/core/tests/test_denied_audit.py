@@ -107,11 +107,12 @@ def log_stream():
     root = logging.getLogger()
     handler = next(h for h in root.handlers if isinstance(h.formatter, SafeFormatter))
     buffer = io.StringIO()
-    previous = handler.setStream(buffer)
+    # Swapped directly: setStream() flushes the old stream first, which may be a capture pytest has closed.
+    previous, handler.stream = handler.stream, buffer
     try:
         yield buffer
     finally:
-        handler.setStream(previous)
+        handler.stream = previous
 
 
 def test_the_configured_log_handler_escapes_forged_lines(world, client, log_stream):
