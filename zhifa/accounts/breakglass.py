@@ -273,13 +273,10 @@ def audit_request(request, response) -> None:
     )
 
 
-def close_if_expired(request) -> bool:
-    """For a request by the break-glass account outside its window: sign out, deactivate; True if so."""
+def _end_outside_window(request, user) -> None:
+    """Record the refused request, deactivate the account and end the session."""
     from django.contrib.auth import logout
 
-    user = request.user
-    if window_open(user):
-        return False
     record(
         AuditAction.BREAK_GLASS,
         object_type=USE_TYPE,
@@ -293,12 +290,20 @@ def close_if_expired(request) -> bool:
         disable("启用期已过", expired=True)
     if hasattr(request, "session"):
         logout(request)
+
+
+def close_if_expired(request) -> bool:
+    """For a request by the break-glass account outside its window: sign out, deactivate; True if so."""
+    user = request.user
+    if window_open(user):
+        return False
+    _end_outside_window(request, user)
     return True
 
 
 def close_stale_session(request) -> bool:
     """A session still naming the break-glass account after its window: end it, deactivate; True if so."""
-    from django.contrib.auth import SESSION_KEY, logout
+    from django.contrib.auth import SESSION_KEY
 
     from zhifa.accounts.models import User
 
@@ -309,18 +314,7 @@ def close_stale_session(request) -> bool:
     user = User.objects.filter(pk=uid, is_break_glass=True).first()
     if user is None or window_open(user):
         return False
-    record(
-        AuditAction.BREAK_GLASS,
-        object_type=USE_TYPE,
-        object_id=str(user.pk),
-        object_repr=one_line(f"{request.method} {request.get_full_path()}"),
-        after={"method": one_line(request.method, 16), "path": one_line(request.get_full_path(), 1000)},
-        message="应急账号在启用期外的请求被拒绝，会话已结束",
-        user=user,
-    )
-    if user.is_active:
-        disable("启用期已过", expired=True)
-    logout(request)
+    _end_outside_window(request, user)
     return True
 
 

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -25,19 +24,11 @@ from zhifa.accounts import mfa
 from zhifa.accounts.models import User
 from zhifa.core.audit import one_line, record
 from zhifa.core.choices import AuditAction
+from zhifa.core.views import safe_next
 
 #: How many single-use recovery codes a user holds at a time.
 RECOVERY_CODES = 10
 PENDING_SESSION_KEY = "zhifa_otp_pending"
-
-
-def _next(request, default: str = "home") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(default)
 
 
 def _locked_out(request, user) -> bool:
@@ -55,24 +46,24 @@ def otp_verify(request):
     """The second step of signing in: the authenticator's code or a recovery code."""
     user = request.user
     if mfa.is_verified(request):
-        return redirect(_next(request))
+        return redirect(safe_next(request))
     if not mfa.has_device(user):
         if not mfa.mfa_required_for(user):
             # its authenticator was reset and the account needs none: nothing more to ask
             request.session[mfa.ENROLLED_SESSION_KEY] = False
-            return redirect(_next(request))
-        return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next(request)})}")
+            return redirect(safe_next(request))
+        return redirect(f"{reverse('otp_setup')}?{urlencode({'next': safe_next(request)})}")
     error = ""
     if request.method == "POST":
         device = mfa.verify_code(user, request.POST.get("code", ""))
         if device is not None:
             mfa.mark_verified(request, device, where=_("登录"))
-            return redirect(_next(request))
+            return redirect(safe_next(request))
         mfa.code_failed(request, user, where=_("登录"))
         if _locked_out(request, user):
             return redirect("login")
         error = _("动态口令：口令不正确或已过期（恢复码每个只能用一次），请重新输入。")
-    return render(request, "accounts/otp_verify.html", {"error": error, "next": _next(request)})
+    return render(request, "accounts/otp_verify.html", {"error": error, "next": safe_next(request)})
 
 
 def _recovery_codes(user) -> list[str]:
@@ -120,7 +111,7 @@ def otp_setup(request):
                 record(AuditAction.OTP, user, message="启用动态口令（第二因素），生成恢复码", user=user)
                 mfa.mark_verified(request, pending, where=_("启用"))
             return render(
-                request, "accounts/otp_recovery_codes.html", {"codes": codes, "next": _next(request)}
+                request, "accounts/otp_recovery_codes.html", {"codes": codes, "next": safe_next(request)}
             )
         mfa.code_failed(request, user, where=_("启用"))
         if _locked_out(request, user):
@@ -135,7 +126,7 @@ def otp_setup(request):
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "error": error,
             "replacing": mfa.has_device(user),
-            "next": _next(request),
+            "next": safe_next(request),
         },
     )
 
@@ -211,7 +202,7 @@ def reauth(request):
             if device is not None:
                 mfa.mark_verified(request, device, where=_("再次验证身份"))
             record(AuditAction.REAUTH, user, message="再次验证身份通过", user=user)
-            return redirect(_next(request))
+            return redirect(safe_next(request))
         what = _("密码") if not password_ok else _("动态口令")
         record(AuditAction.REAUTH, user, message=f"再次验证身份失败：{what}错误", user=user)
         if password_ok:
@@ -226,7 +217,9 @@ def reauth(request):
             else _("动态口令：口令不正确或已过期（恢复码每个只能用一次），请重新输入。")
         )
     return render(
-        request, "accounts/reauth.html", {"needs_code": needs_code, "error": error, "next": _next(request)}
+        request,
+        "accounts/reauth.html",
+        {"needs_code": needs_code, "error": error, "next": safe_next(request)},
     )
 
 

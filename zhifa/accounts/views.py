@@ -23,7 +23,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -32,18 +31,9 @@ from django.views.decorators.http import require_http_methods
 from zhifa.accounts import lockout, passwords, sessions
 from zhifa.accounts.mfa import reauth_required
 from zhifa.accounts.models import User, UserSession
-from zhifa.core.views import PermissionMixin
+from zhifa.core.views import PermissionMixin, safe_next
 
 PER_PAGE = 50
-
-
-def _next(request, default: str = "home") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(default)
 
 
 def _int(value) -> int | None:
@@ -101,7 +91,7 @@ def password_change(request):
         if row_id:
             UserSession.objects.filter(pk=row_id).update(session_key=request.session.session_key)
         messages.success(request, _("密码已修改。该账号在其他地方的登录已全部结束。"))
-        return redirect(_next(request))
+        return redirect(safe_next(request))
     return render(
         request,
         "accounts/password_change.html",

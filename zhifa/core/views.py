@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -214,3 +215,13 @@ def page_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("未找到：没有这个接口地址或记录")}, status=404)
     return render(request, "404.html", status=404)
+
+
+def safe_next(request, default: str = "home") -> str:
+    """Where to go after a sign-in step: the ``next`` asked for if it stays on this site, else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
