@@ -93,20 +93,27 @@ def _load_private_key(text: str, origin: str):
 
 
 def _write_new_signing_key(path) -> None:
-    import os
-
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+    pem = Ed25519PrivateKey.generate().private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    create_private_file(path, pem)
+
+
+def create_private_file(path, content: bytes) -> None:
+    """Write a generated key once: directory 0700, file 0600, never over an existing file.
+
+    Several processes may start at once (gunicorn's workers each read the settings): the first to create
+    the file wins and the others read its key.
+    """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.parent.chmod(0o700)
-    pem = Ed25519PrivateKey.generate().private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
+    except FileExistsError:
         return
     with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
+        handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
 
@@ -249,14 +256,9 @@ def load_data_key(data_dir: Path, environ_value: str | None) -> tuple[str, str]:
         origin = file_name or "env"
         _parse_key(environ_value, "ZHIFA_DATA_KEY_FILE" if file_name else "ZHIFA_DATA_KEY")
         return environ_value.strip().lower(), origin
-    keys = data_dir / "keys"
-    keys.mkdir(mode=0o700, parents=True, exist_ok=True)
-    keys.chmod(0o700)
-    path = keys / "data.key"
+    path = data_dir / "keys" / "data.key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(secrets.token_hex(DATA_KEY_BYTES) + "\n")
+        create_private_file(path, (secrets.token_hex(DATA_KEY_BYTES) + "\n").encode("ascii"))
     path.chmod(0o600)
     value = path.read_text(encoding="utf-8")
     _parse_key(value, str(path))

@@ -333,3 +333,14 @@ def test_a_case_from_a_source_offers_the_contacts_phone_masked_and_keeps_it(worl
     )
     assert response.status_code == 302, response.content.decode()[-1500:]
     assert Case.objects.get(source=source).party_phone == "13912340000"
+
+
+def test_a_generated_key_file_is_private_and_never_overwritten(tmp_path):
+    """Workers starting together each try to create the key: the first file stays, the others read it."""
+    path = tmp_path / "keys" / "data.key"
+    crypto.create_private_file(path, b"first\n")
+    crypto.create_private_file(path, b"second\n")
+    assert path.read_bytes() == b"first\n"
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    key, origin = crypto.load_data_key(tmp_path / "other", None)
+    assert origin.endswith("data.key") and crypto.load_data_key(tmp_path / "other", None) == (key, origin)
